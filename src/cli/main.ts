@@ -1,0 +1,38 @@
+/**
+ * The `facilioo-auth` command. Each subcommand lives in its own module under `src/cli/` and is
+ * listed in `commands.ts`; this file only wires them up and turns errors into exit codes:
+ * 0 success, 1 checks failed, 2 configuration error (the user's to fix).
+ */
+import { Command, CommanderError } from 'commander';
+import { isConfigError } from '../errors.ts';
+import { COMMANDS } from './commands.ts';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('facilioo-auth')
+    .description('Contract tests, scenario checks and load harness for the facilioo authentication API')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  let exitCode = 0;
+  const setExitCode = (code: number) => {
+    exitCode = code;
+  };
+  for (const register of COMMANDS) register(program, setExitCode);
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too; a usage error is a configuration error.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (isConfigError(error)) {
+      process.stderr.write(`facilioo-auth: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`facilioo-auth: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+/** What a command module exports: it adds itself to the program and reports its exit code. */
+export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;

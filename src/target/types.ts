@@ -1,0 +1,75 @@
+/**
+ * A target, resolved: every `{ "env": "VAR" }` replaced by its value, paths made absolute,
+ * `FACILIOO_BASE_URL` applied, OPEN points filled with the spec's defaults. This is what every
+ * suite receives; the file format itself is validated in `src/target/load.ts`.
+ */
+import type { AccountSlot } from '../roles.ts';
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+export type RouteName =
+  | 'login'
+  | 'refresh'
+  | 'recoverPassword'
+  | 'changePasswordWithRecoveryCode'
+  | 'unblockRecoveryCode';
+
+export const DEFAULT_PATHS: Readonly<Record<RouteName, string>> = {
+  login: '/api/auth/login',
+  refresh: '/api/auth/refresh',
+  recoverPassword: '/api/auth/recover-password',
+  changePasswordWithRecoveryCode: '/api/auth/change-password-with-recovery-code',
+  unblockRecoveryCode: '/api/account/unblock-recovery-code',
+};
+
+export const DEFAULT_PROTECTED_PATH = '/api/accounts/myself';
+
+export interface TargetOptions {
+  /** Where the refresh call carries the refresh token (SEEN: some clients send it as Bearer). */
+  refreshTokenIn: 'body' | 'bearer';
+  /** DOC's table types the refresh response's `refreshToken` as object; the page treats it as a string. */
+  refreshTokenShape: 'string' | 'object';
+  /** DOC's example sends the code as a string; the hub types it int32. */
+  recoveryCodeType: 'string' | 'number';
+  /** Longest real wait a check may take (e.g. for an access token to expire). */
+  maxWaitSeconds: number;
+}
+
+export const DEFAULT_OPTIONS: Readonly<TargetOptions> = {
+  refreshTokenIn: 'body',
+  refreshTokenShape: 'string',
+  recoveryCodeType: 'string',
+  maxWaitSeconds: 60,
+};
+
+export interface MailboxConfig {
+  kind: 'mailpit';
+  url: string;
+  /** Source of a RegExp whose first capture group (or whole match) is the code. */
+  codePattern: string;
+}
+
+export const DEFAULT_CODE_PATTERN = '\\b(\\d{6})\\b';
+
+export interface Target {
+  name: string;
+  /** Where the target came from: a file path, or `embedded` for the built-in reference API. */
+  source: string;
+  baseUrl: string;
+  jwt: {
+    issuer: string | undefined;
+    audience: string | undefined;
+    /** PEM files (absolute paths), PKCS#1 or SPKI. Empty when the target lists none. */
+    publicKeys: string[];
+  };
+  accounts: Partial<Record<AccountSlot, Credentials>>;
+  mailbox: MailboxConfig | undefined;
+  protectedPath: string;
+  paths: Record<RouteName, string>;
+  options: TargetOptions;
+  /** Base URL of the reference API's control API (clock, reset, recovery state), if any. */
+  control: string | undefined;
+}
