@@ -54,6 +54,35 @@ export interface MailboxConfig {
 
 export const DEFAULT_CODE_PATTERN = '\\b(\\d{6})\\b';
 
+/** A string value in a target file may instead name an environment variable (secrets never live in the file). */
+export interface EnvRef {
+  env: string;
+}
+export type StringOrEnv = string | EnvRef;
+
+/**
+ * A target file as written (spec, "Targets"), before validation: what `parseTarget` accepts and
+ * what the reference API's `targetDocument()` returns. `schemas/target.schema.json` describes it.
+ */
+export interface TargetFileJson {
+  $schema?: string;
+  name: StringOrEnv;
+  /** Required unless `FACILIOO_BASE_URL` is set, which overrides it. */
+  baseUrl?: StringOrEnv;
+  jwt?: { issuer?: StringOrEnv; audience?: StringOrEnv; publicKeys?: StringOrEnv[] };
+  accounts?: Partial<Record<AccountSlot, { email: StringOrEnv; password: StringOrEnv }>>;
+  mailbox?: { kind: 'mailpit'; url: StringOrEnv; codePattern?: StringOrEnv };
+  protectedPath?: StringOrEnv;
+  paths?: Partial<Record<RouteName, StringOrEnv>>;
+  options?: {
+    refreshTokenIn?: StringOrEnv;
+    refreshTokenShape?: StringOrEnv;
+    recoveryCodeType?: StringOrEnv;
+    maxWaitSeconds?: number;
+  };
+  control?: StringOrEnv | null;
+}
+
 export interface Target {
   name: string;
   /** Where the target came from: a file path, or `embedded` for the built-in reference API. */
