@@ -29,7 +29,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`facilioo-auth: ${error.message}\n`);
       return 2;
     }
-    process.stderr.write(`facilioo-auth: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `facilioo-auth: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 1;
   }
 }
