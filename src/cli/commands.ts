@@ -1,4 +1,8 @@
+import { register as inspectToken } from './inspect-token.ts';
 import type { RegisterCommand } from './main.ts';
 
 /** Every subcommand, in the order `--help` lists them. One line per command module. */
-export const COMMANDS: RegisterCommand[] = [];
+// biome-ignore format: one line per command module, so additions never touch each other's lines
+export const COMMANDS: RegisterCommand[] = [
+  inspectToken,
+];
