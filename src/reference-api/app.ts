@@ -1,0 +1,85 @@
+/**
+ * `createApp()` builds the reference API as a Fastify instance without listening; importing this
+ * module has no side effects. `startReferenceApi()` (server.ts) is the one that listens.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AccountSlot } from '../roles.ts';
+import { DEFAULT_PATHS, DEFAULT_PROTECTED_PATH } from '../target/types.ts';
+import type { SeededAccount } from './accounts.ts';
+import type { Clock } from './clock.ts';
+import { ApiContext, type CountedRoute } from './context.ts';
+import type { DefectName } from './defects.ts';
+import { installHttpEdge } from './http.ts';
+import { generateKeys, importKeyRing } from './keys.ts';
+import { type ReferenceApiOptions, type ResolvedOptions, resolveOptions } from './options.ts';
+import { HttpProblem } from './problem.ts';
+import { registerAccountRoutes } from './routes/account.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
+import { registerControlRoutes } from './routes/control.ts';
+import { registerMailboxRoutes } from './routes/mailbox.ts';
+
+export interface ReferenceApp {
+  fastify: FastifyInstance;
+  options: ResolvedOptions;
+  issuer: string;
+  audience: string;
+  /** PKCS#1 PEM ("BEGIN RSA PUBLIC KEY"), as facilioo publishes its keys. */
+  publicKeyPems: string[];
+  accounts: Record<AccountSlot, SeededAccount>;
+  /** The `User` pool for load runs, `load-001@load.facilioo.test` onwards. */
+  loadAccounts: SeededAccount[];
+  clock: Clock;
+  activeDefects(): DefectName[];
+  setDefects(names: readonly DefectName[]): void;
+  /** Back to the seeded state, as `POST /_control/reset` does. */
+  reset(): void;
+}
+
+const ROUTE_BY_PATH = new Map<string, CountedRoute>([
+  ...Object.entries(DEFAULT_PATHS).map(([name, path]) => [path, name as CountedRoute] as const),
+  [DEFAULT_PROTECTED_PATH, 'myself'],
+]);
+
+export async function createApp(options: ReferenceApiOptions = {}): Promise<ReferenceApp> {
+  const resolved = resolveOptions(options);
+  const keys = await importKeyRing(resolved.keys ?? (await generateKeys(1)), resolved.signingKeyIndex);
+  const ctx = new ApiContext(resolved, keys);
+  const fastify = Fastify({ logger: false, bodyLimit: resolved.bodyLimitBytes, forceCloseConnections: true });
+
+  installHttpEdge(fastify, ctx);
+  fastify.addHook('onRequest', async (request) => {
+    const route = ROUTE_BY_PATH.get(request.routeOptions.url ?? '');
+    if (!route) return;
+    ctx.stats[route]++;
+    const { limits } = resolved;
+    if (!(limits.routes as string[]).includes(route) || ctx.defects.has('no-rate-limit')) return;
+    const lease = ctx.limiter.tryAcquire(request.ip);
+    if (lease.admitted) return;
+    const seconds = Math.max(1, Math.ceil(lease.retryAfterMs / 1000));
+    const sendRetryAfter = limits.retryAfter && !ctx.defects.has('rate-limit-no-retry-after');
+    throw new HttpProblem(
+      limits.rejectStatus,
+      limits.rejectStatus === 429 ? 'Too Many Requests' : 'Service Unavailable',
+      `the rate limit DefaultRateLimitAuth is exhausted; a permit is free again in ${seconds} s`,
+      sendRetryAfter ? { headers: { 'retry-after': String(seconds) } } : {},
+    );
+  });
+  registerAuthRoutes(fastify, ctx);
+  registerAccountRoutes(fastify, ctx);
+  registerMailboxRoutes(fastify, ctx);
+  if (resolved.control) registerControlRoutes(fastify, ctx);
+
+  return {
+    fastify,
+    options: resolved,
+    issuer: resolved.issuer,
+    audience: resolved.audience,
+    publicKeyPems: keys.publicKeyPems,
+    accounts: ctx.seeded.slots,
+    loadAccounts: ctx.seeded.load,
+    clock: ctx.clock,
+    activeDefects: () => ctx.defects.list(),
+    setDefects: (names) => ctx.defects.set(names),
+    reset: () => ctx.reset(),
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * The anonymous auth endpoints (DOC): login, refresh, recover-password and
+ * change-password-with-recovery-code.
+ */
+import { randomInt } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { DEFAULT_PATHS } from '../../target/types.ts';
+import type { AccountRecord } from '../accounts.ts';
+import type { ApiContext } from '../context.ts';
+import { badRequest, bearerToken, parseBody, unauthorized } from '../http.ts';
+import { HttpProblem } from '../problem.ts';
+import { newRecoveryCode, WRONG_CODES_BEFORE_BLOCK } from '../recovery.ts';
+import type { TokenPair } from '../tokens.ts';
+
+const text = (field: string, max: number) =>
+  z
+    .string({
+      error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a string`),
+    })
+    .min(1, `${field} must not be empty`)
+    .max(max, `${field} must be at most ${max} characters`);
+
+const LoginBody = z.object({
+  email: text('email', 320),
+  password: text('password', 1024),
+  skipMultiFactorAuthentication: z
+    .boolean({ error: 'skipMultiFactorAuthentication must be true or false' })
+    .optional(),
+});
+
+const RefreshBody = z.object({ refreshToken: text('refreshToken', 16 * 1024).optional() }).optional();
+
+const RecoverBody = z.object({ email: text('email', 320) });
+
+const ChangeBody = z.object({
+  email: text('email', 320),
+  password: z
+    .string({
+      error: (issue) => (issue.input === undefined ? 'password is required' : 'password must be a string'),
+    })
+    .min(8, 'password must be at least 8 characters')
+    .max(128, 'password must be at most 128 characters'),
+  // DOC's example sends a string; the hub types it int32 (target option recoveryCodeType).
+  recoveryCode: z.union([z.string(), z.number()], {
+    error: (issue) =>
+      issue.input === undefined ? 'recoveryCode is required' : 'recoveryCode must be a string or a number',
+  }),
+});
+
+export function registerAuthRoutes(fastify: FastifyInstance, ctx: ApiContext): void {
+  fastify.post(DEFAULT_PATHS.login, async (request, reply) => {
+    const body = parseBody(LoginBody, request.body);
+    const account = ctx.accounts.authenticate(body.email, body.password);
+    if (!account) throw unauthorized('the e-mail address or password is wrong');
+    return reply.send(tokenResponse(await ctx.tokens.issuePair(account), ctx));
+  });
+
+  fastify.post(DEFAULT_PATHS.refresh, async (request, reply) => {
+    const body = parseBody(RefreshBody, request.body);
+    // SEEN: some clients send the refresh token as the bearer credential with no body.
+    const token = body?.refreshToken ?? bearerToken(request);
+    if (!token) {
+      badRequest(
+        'refreshToken is required: send {"refreshToken": "..."} or Authorization: Bearer <refreshToken>',
+        {
+          refreshToken: ['refreshToken is required'],
+        },
+      );
+    }
+    const result = await ctx.tokens.refresh(token);
+    if (!result.ok) throw unauthorized(`the refresh token is not valid: ${result.reason}`, result.reason);
+    return reply.send(tokenResponse(result.pair, ctx));
+  });
+
+  fastify.post(DEFAULT_PATHS.recoverPassword, async (request, reply) => {
+    const body = parseBody(RecoverBody, request.body);
+    const account = ctx.accounts.byEmail(body.email);
+    if (account) {
+      const code = ctx.recovery.issueCode(account.id);
+      ctx.outbox.add({ ...recoveryMail(account, code, ctx), createdMs: ctx.clock.now() });
+      if (ctx.defects.has('recover-password-timing')) await delay(50);
+    } else {
+      if (ctx.defects.has('recover-password-enumeration')) {
+        throw new HttpProblem(404, 'Not Found', 'no account has this e-mail address');
+      }
+      // The same work as for a known address, so the answer's timing does not tell them apart.
+      recoveryMail(
+        { id: 0, email: body.email, firstName: '', lastName: '', companyId: 0, role: 'User' },
+        newRecoveryCode(),
+        ctx,
+      );
+    }
+    return reply.send({});
+  });
+
+  fastify.put(DEFAULT_PATHS.changePasswordWithRecoveryCode, async (request, reply) => {
+    const body = parseBody(ChangeBody, request.body);
+    const code = normalizeCode(body.recoveryCode);
+    const account = ctx.accounts.byEmail(body.email);
+    if (!account) throw wrongCode(undefined);
+    const result = await ctx.recovery.attempt(account.id, code);
+    switch (result.outcome) {
+      case 'blocked':
+        throw new HttpProblem(
+          423,
+          'Locked',
+          `password recovery for this account is blocked until ${new Date(result.blockedUntil).toISOString()} after ${WRONG_CODES_BEFORE_BLOCK} wrong codes; an Admin or the account's property management company can unblock it`,
+        );
+      case 'wrong':
+        throw wrongCode(result.attemptsLeft);
+      case 'accepted':
+        ctx.accounts.setPassword(account.id, body.password);
+        if (!ctx.defects.has('refresh-survives-password-change')) ctx.tokens.revokeAccount(account.id);
+        return reply.send({});
+    }
+  });
+}
+
+function wrongCode(attemptsLeft: number | undefined): HttpProblem {
+  const left =
+    attemptsLeft === undefined ? '' : `; ${attemptsLeft} more wrong code(s) block recovery for 24 hours`;
+  return new HttpProblem(400, 'Bad Request', `the recovery code is wrong or has expired${left}`, {
+    errors: { recoveryCode: ['the recovery code is wrong or has expired'] },
+  });
+}
+
+/** A 6-digit code as a string; a number is zero-padded (int32 on the hub loses leading zeros). */
+function normalizeCode(code: string | number): string {
+  if (typeof code === 'number' && Number.isInteger(code) && code >= 0 && code <= 999_999) {
+    return String(code).padStart(6, '0');
+  }
+  if (typeof code === 'string' && /^\d{6}$/.test(code)) return code;
+  return badRequest('recoveryCode must be 6 digits', { recoveryCode: ['recoveryCode must be 6 digits'] });
+}
+
+function tokenResponse(pair: TokenPair, ctx: ApiContext): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (!ctx.defects.has('access-token-missing')) {
+    body[ctx.defects.has('access-token-renamed') ? 'access_token' : 'accessToken'] = pair.accessToken;
+  }
+  const refreshField = ctx.defects.has('refresh-token-renamed') ? 'refresh_token' : 'refreshToken';
+  body[refreshField] = ctx.defects.has('refresh-token-not-string')
+    ? randomInt(1, 2 ** 31)
+    : pair.refreshToken;
+  return body;
+}
+
+function recoveryMail(account: AccountRecord, code: string, ctx: ApiContext) {
+  const minutes = Math.round(ctx.options.recoveryCodeSeconds / 60);
+  const greeting = account.firstName ? `Hello ${account.firstName},` : 'Hello,';
+  return {
+    From: { Name: 'facilioo (reference API)', Address: `no-reply@${ctx.options.issuer}` },
+    To: [{ Name: `${account.firstName} ${account.lastName}`.trim(), Address: account.email }],
+    Subject: 'Your facilioo password recovery code',
+    Text: `${greeting}\n\nyour recovery code is ${code}. It is valid for ${minutes} minutes.\n\nIf you did not ask to reset your password, ignore this message.\n`,
+    HTML: `<p>${escapeHtml(greeting)}</p><p>your recovery code is <strong>${code}</strong>. It is valid for ${minutes} minutes.</p><p>If you did not ask to reset your password, ignore this message.</p>`,
+  };
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,60 @@
+/**
+ * The target file (spec, "Targets") that describes a running reference API, so any suite, or
+ * a QA engineer, can point at it like at any other deployment. Passwords are inline: they are
+ * the reference API's seeded test passwords, not secrets of a real environment.
+ */
+import type { AccountSlot } from '../roles.ts';
+import {
+  DEFAULT_CODE_PATTERN,
+  DEFAULT_OPTIONS,
+  DEFAULT_PATHS,
+  DEFAULT_PROTECTED_PATH,
+  type RouteName,
+  type TargetFileJson,
+  type TargetOptions,
+} from '../target/types.ts';
+import type { SeededAccount } from './accounts.ts';
+
+/**
+ * The target file the reference API writes: a `TargetFileJson` with every field filled in and
+ * no `{ "env": ... }` references, so callers can read the passwords straight from it.
+ */
+export interface ReferenceTargetDocument extends TargetFileJson {
+  name: string;
+  baseUrl: string;
+  jwt: { issuer: string; audience: string; publicKeys: string[] };
+  accounts: Partial<Record<AccountSlot, { email: string; password: string }>>;
+  mailbox: { kind: 'mailpit'; url: string; codePattern: string };
+  protectedPath: string;
+  paths: Record<RouteName, string>;
+  options: TargetOptions;
+  control: string | null;
+}
+
+export function buildTargetDocument(
+  server: {
+    baseUrl: string;
+    mailboxUrl: string;
+    controlUrl: string | undefined;
+    issuer: string;
+    audience: string;
+    accounts: Record<AccountSlot, SeededAccount>;
+  },
+  keyFiles: string[],
+): ReferenceTargetDocument {
+  const accounts: ReferenceTargetDocument['accounts'] = {};
+  for (const [slot, account] of Object.entries(server.accounts) as [AccountSlot, SeededAccount][]) {
+    accounts[slot] = { email: account.email, password: account.password };
+  }
+  return {
+    name: 'reference',
+    baseUrl: server.baseUrl,
+    jwt: { issuer: server.issuer, audience: server.audience, publicKeys: [...keyFiles] },
+    accounts,
+    mailbox: { kind: 'mailpit', url: server.mailboxUrl, codePattern: DEFAULT_CODE_PATTERN },
+    protectedPath: DEFAULT_PROTECTED_PATH,
+    paths: { ...DEFAULT_PATHS },
+    options: { ...DEFAULT_OPTIONS },
+    control: server.controlUrl ?? null,
+  };
+}
