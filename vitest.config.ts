@@ -20,10 +20,26 @@ export default defineConfig({
         test: {
           name: 'contracts',
           include: ['contracts/**/*.pact.test.ts'],
+          // Pact merges into existing files: each run starts from an empty reports/pacts/.
+          globalSetup: ['contracts/global-setup.ts'],
+          // One fork runs the files one after another (fileParallelism is a root-only option).
           pool: 'forks',
-          fileParallelism: false,
+          poolOptions: { forks: { singleFork: true } },
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        // Provider verification reads the pacts the contracts project writes, so it runs in a
+        // later group (it writes them itself when run alone and none exist).
+        test: {
+          name: 'verification',
+          include: ['contracts/**/*.verify.test.ts'],
+          sequence: { groupOrder: 1 },
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {

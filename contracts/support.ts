@@ -1,0 +1,103 @@
+/**
+ * What every consumer test shares: the pact (one file for the consumer–provider pair), the
+ * client under contract pointed at the mock server, the example values the pact file shows, and
+ * the response shapes pinned the same way everywhere.
+ */
+import { MatchersV3, PactV4 } from '@pact-foundation/pact';
+// The root module does not re-export the V4 HTTP builder types.
+import type { V4MockServer, V4ResponseBuilder } from '@pact-foundation/pact/src/v4/http/types.js';
+import { AuthClient, MemoryTokenStore, type TokenPair } from '../src/client/index.ts';
+import { ACCESS_TOKEN_JWT, JSON_CONTENT_TYPE, JWT } from './matchers.ts';
+import { CONSUMER, PACT_DIR, PROVIDER } from './pact-files.ts';
+
+const { like, regex, fromProviderState } = MatchersV3;
+
+export function createPact(): PactV4 {
+  return new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: PACT_DIR, logLevel: 'warn' });
+}
+
+/** The client under contract, talking to the mock server: the same class the suites use. */
+export function clientFor(mockServer: V4MockServer, tokens?: TokenPair): AuthClient {
+  return new AuthClient({ baseUrl: mockServer.url, tokenStore: new MemoryTokenStore(tokens) });
+}
+
+function jwt(header: object, payload: object): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part(header)}.${part(payload)}.${Buffer.from(`example signature ${JSON.stringify(payload)}`).toString('base64url')}`;
+}
+
+const HEADER = { alg: 'RS256', typ: 'JWT' };
+const SUB = { accountId: 2, companyId: 2 };
+
+/**
+ * Example values the pact file shows. They are public and expired: the access token is the
+ * document's own example; the others are built the same way and signed by nobody.
+ */
+export const EXAMPLE = {
+  email: 'pm@example.com',
+  password: 'example-password',
+  newPassword: 'newSecurePassword',
+  /** Wrong on purpose; not a credential, so it is pinned as is. */
+  wrongPassword: 'not-the-password',
+  unknownEmail: 'nobody@example.invalid',
+  recoveryCode: '123456',
+  wrongRecoveryCode: '654321',
+  /** The document's example access token (expired 2022-05-05). */
+  accessToken:
+    'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJuYmYiOjE2NTE3NjAyNDIsImV4cCI6MTY1MTc2Mzg0MiwiaXNzIjoiZGV2LWFwaS5mYWNpbGlvby5kZSIsImF1ZCI6ImRldi1hcHAuZmFjaWxpb28uZGUiLCJzdWIiOnsiYWNjb3VudElkIjoyLCJjb21wYW55SWQiOjJ9fQ.KJPsiOzcu8SHXU_GhGz5qS6cg-moXAC83WOLI8J9vFLgk5k0MdkxR8S88Ri0BJuCmifFtHpbR7bH4tKxeF8-pW_wU08uQ_MJxJqcK9MOjyVITsLzok7RJxqevv0SjPZkgqqxGwgGbcgsYJaG2u44RYnnyf5xPce9MKQcfHa23C-NyQIBmseO7RdFNAFZM8Lc-nEf0tjJc3ciBdr7t_s8dUS2vCb4ALWj8Dhrs9UyO3bA1yMQt4xACfQzGbDMV_4R8nbgOL9KkywcmJD-JdcIiYIGk2GEhbhuL05CtJthZT4XWVE0wdA00YmDBdvuekzykDKalXU2C1ED3winvL6VGg',
+  refreshToken: jwt(HEADER, { nbf: 1651760242, exp: 1654352242, sub: SUB }),
+  /** What a refresh returns: a pair that differs from the one spent. */
+  rotatedAccessToken: jwt(HEADER, { nbf: 1651763000, exp: 1651766600, sub: SUB }),
+  rotatedRefreshToken: jwt(HEADER, { nbf: 1651763000, exp: 1654355000, sub: SUB }),
+};
+
+/**
+ * A value the provider state supplies (`provides` in states.ts): the verifier injects it, the
+ * consumer test sees `example`. Pact's expression syntax is `${name}`.
+ */
+export function fromState<T>(name: string, example: T) {
+  return fromProviderState(expression(name), example);
+}
+
+/** Pact's provider-state expression syntax. */
+const expression = (name: string) => `\${${name}}`;
+
+/** `Authorization: Bearer <access token from the provider state>`. */
+export function bearerFromState(example: string = EXAMPLE.accessToken) {
+  return { Authorization: fromProviderState(`Bearer ${expression('accessToken')}`, `Bearer ${example}`) };
+}
+
+/** `Content-Type` of a JSON answer, pinned loosely (problem+json or plain JSON, any charset). */
+export const jsonContentType = () => ({
+  'Content-Type': regex(JSON_CONTENT_TYPE, 'application/json; charset=utf-8'),
+});
+
+/** The documented token pair (DOC: accessToken and refreshToken, both JWTs), by shape only. */
+export function tokenPairResponse(pair: TokenPair) {
+  return (builder: V4ResponseBuilder) => {
+    builder.headers(jsonContentType()).jsonBody({
+      accessToken: regex(ACCESS_TOKEN_JWT, pair.accessToken),
+      refreshToken: regex(JWT, pair.refreshToken),
+    });
+  };
+}
+
+/**
+ * An answer whose DTO the document names without fields: a JSON object, nothing more, so any
+ * fields a conforming server sends pass.
+ */
+export function undocumentedDto(builder: V4ResponseBuilder): void {
+  builder.headers(jsonContentType()).jsonBody(like({}));
+}
+
+/**
+ * An error the application itself answers (wrong password, spent token, wrong code): a JSON
+ * body the client can show — RFC 9457 problem details as ASP.NET Core writes them, or plain
+ * JSON. Fields are not pinned. Errors from the authentication middleware or the rate limiter
+ * (no token, expired token, wrong party type, limited) pin no body: ASP.NET sends none there.
+ */
+export function errorBody(builder: V4ResponseBuilder): void {
+  builder
+    .headers({ 'Content-Type': regex(JSON_CONTENT_TYPE, 'application/problem+json; charset=utf-8') })
+    .jsonBody(like({}));
+}
