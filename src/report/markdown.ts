@@ -15,7 +15,11 @@ export function verdictLine(gate: GateReport): string {
     const gating = gate.layers
       .flatMap((layer) => layer.checks)
       .filter((c) => failsRun(c, gate.strictSecurity));
-    return `❌ FAIL: ${gating.length} ${gating.length === 1 ? 'check' : 'checks'} failed the gate`;
+    const findings =
+      counts.findings > 0 && !gate.strictSecurity
+        ? `; ${counts.findings} security ${plural(counts.findings, 'finding')} (not gating)`
+        : '';
+    return `❌ FAIL: ${gating.length} ${plural(gating.length, 'check')} failed the gate${findings}`;
   }
   if (counts.findings > 0 && !gate.strictSecurity) {
     return `✅ PASS with ${counts.findings} security ${plural(counts.findings, 'finding')} (not gating; \`--strict-security\` makes them fail the run)`;

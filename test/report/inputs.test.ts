@@ -1,7 +1,6 @@
 // The page reads files other tools write; every pact version and both k6 summary shapes must
 // read, and anything missing or odd becomes a note rather than a failed report.
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
@@ -12,9 +11,12 @@ import {
   readProbe,
 } from '../../src/report/inputs.ts';
 import { sampleK6Summary, samplePact, sampleProbe } from './sample.ts';
+import { tempDirs } from './temp.ts';
+
+const tempDir = tempDirs('report-inputs-');
 
 async function folder(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'report-inputs-'));
+  const dir = await tempDir();
   for (const [name, content] of Object.entries(files)) {
     await mkdir(join(dir, name, '..'), { recursive: true });
     await writeFile(join(dir, name), content);

@@ -10,7 +10,7 @@ describe('summary.md', () => {
 
   test('the verdict comes first and says how many checks failed the gate', () => {
     expect(md.split('\n')[0]).toBe('## facilioo auth gate: FAIL');
-    expect(md).toContain('**❌ FAIL: 1 check failed the gate**');
+    expect(md).toContain('**❌ FAIL: 1 check failed the gate; 1 security finding (not gating)**');
   });
 
   test('the counts row holds passed, failed, skipped and findings', () => {

@@ -1,7 +1,6 @@
 // The verdict: only failed contract and behaviour checks fail the gate; security failures are
 // findings that fail it only under strict security; skipped checks never count as passed.
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
@@ -15,7 +14,9 @@ import {
   scenariosLayer,
   verificationLayer,
 } from './sample.ts';
+import { tempDirs } from './temp.ts';
 
+const tempDir = tempDirs('report-merge-');
 const target = { name: 'reference', baseUrl: 'http://127.0.0.1:1' };
 
 function only(...checks: Partial<CheckResult>[]): LayerReport {
@@ -87,14 +88,14 @@ describe('mergeLayers', () => {
 
 describe('readLayerReport', () => {
   test('a valid layer report is read back unchanged', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'report-'));
+    const dir = await tempDir();
     const file = join(dir, 'summary.json');
     await writeFile(file, JSON.stringify(scenariosLayer));
     expect(await readLayerReport(file)).toEqual(scenariosLayer);
   });
 
   test('a layer report with a wrong field names the file and the field', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'report-'));
+    const dir = await tempDir();
     const file = join(dir, 'summary.json');
     const broken = { ...scenariosLayer, checks: [{ ...scenariosLayer.checks[0], status: 'green' }] };
     await writeFile(file, JSON.stringify(broken));
@@ -105,7 +106,7 @@ describe('readLayerReport', () => {
   });
 
   test('a truncated layer report is a configuration error naming the file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'report-'));
+    const dir = await tempDir();
     const file = join(dir, 'summary.json');
     await writeFile(file, JSON.stringify(scenariosLayer).slice(0, 50));
     await expect(readLayerReport(file)).rejects.toThrow(`${file}: the layer report is not valid JSON`);

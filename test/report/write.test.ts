@@ -1,15 +1,13 @@
 // writeReports leaves a complete, consistent reports/ folder: the machine-readable summary, the
 // human one, JUnit per layer (a layer's own fresh file wins) and the page, with no temp files.
-import { mkdir, mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { writeReports } from '../../src/report/write.ts';
 import { sampleGate, sampleK6Summary, samplePact, sampleProbe } from './sample.ts';
+import { tempDirs } from './temp.ts';
 
-async function reportsDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'reports-'));
-}
+const reportsDir = tempDirs('reports-write-');
 
 async function tree(dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true, withFileTypes: true }))

@@ -64,6 +64,12 @@
         pointRadius: 3,
       }));
     const lastT = probe.timeline[probe.timeline.length - 1].t;
+    const windowSteps = (first, length) => {
+      const steps = [];
+      for (let start = first; start <= lastT && steps.length < 200; start += length)
+        steps.push([start, start + length]);
+      return steps;
+    };
 
     // Chart.js draws data; the found limit and the window boundaries are guides on top of it.
     const guides = {
@@ -75,15 +81,31 @@
         ctx.lineWidth = 1.5;
         ctx.font = '12px sans-serif';
         if (limit !== null) {
-          const y = scales.y.getPixelForValue(limit);
+          // Request numbers keep counting across windows, so each window's budget ends `limit`
+          // requests after the ones sent before it: a staircase, one step per window.
+          const first = probe.timeline[0].t;
+          const steps =
+            windowMs === null || windowMs <= 0 ? [[first, Infinity]] : windowSteps(first, windowMs);
           ctx.strokeStyle = '#cf222e';
           ctx.fillStyle = '#cf222e';
-          ctx.beginPath();
-          ctx.moveTo(chartArea.left, y);
-          ctx.lineTo(chartArea.right, y);
-          ctx.stroke();
-          const per = windowMs === null ? '' : ` per ${windowMs / 1000} s`;
-          ctx.fillText(`limit found: ${limit}${per}`, chartArea.left + 6, y - 6);
+          steps.forEach(([start, end], index) => {
+            const before = probe.timeline.filter((point) => point.t < start).length;
+            const y = scales.y.getPixelForValue(before + limit);
+            const x0 = Math.max(chartArea.left, scales.x.getPixelForValue(start / 1000));
+            const x1 = Math.min(chartArea.right, scales.x.getPixelForValue(end / 1000));
+            if (x1 <= x0 || y < chartArea.top) return;
+            ctx.beginPath();
+            ctx.moveTo(x0, y);
+            ctx.lineTo(x1, y);
+            ctx.stroke();
+            if (index === 0) {
+              const per = windowMs === null ? '' : ` per ${windowMs / 1000} s`;
+              // At the step's right end: requests crowd the start of a window.
+              ctx.textAlign = 'right';
+              ctx.fillText(`limit found: ${limit} requests${per}`, x1 - 8, y - 6);
+              ctx.textAlign = 'left';
+            }
+          });
         }
         if (windowMs !== null && windowMs > 0) {
           ctx.strokeStyle = '#0969da';
