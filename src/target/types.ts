@@ -75,9 +75,9 @@ export interface TargetFileJson {
   protectedPath?: StringOrEnv;
   paths?: Partial<Record<RouteName, StringOrEnv>>;
   options?: {
-    refreshTokenIn?: StringOrEnv;
-    refreshTokenShape?: StringOrEnv;
-    recoveryCodeType?: StringOrEnv;
+    refreshTokenIn?: TargetOptions['refreshTokenIn'] | EnvRef;
+    refreshTokenShape?: TargetOptions['refreshTokenShape'] | EnvRef;
+    recoveryCodeType?: TargetOptions['recoveryCodeType'] | EnvRef;
     maxWaitSeconds?: number;
   };
   control?: StringOrEnv | null;

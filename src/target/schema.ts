@@ -1,0 +1,343 @@
+/**
+ * The target file format (spec, "Targets") as one zod schema. It is built per file because two
+ * checks depend on where the file is: `{ "env": "VAR" }` references resolve against the
+ * environment handed in, and key files resolve against the file's directory. The same builder,
+ * given an empty context, renders `schemas/target.schema.json` for editors.
+ *
+ * Objects are strict on purpose: a misspelt optional field (`"mailBox"`, `"acounts"`) would
+ * otherwise be dropped and the checks needing it silently skipped.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ACCOUNT_SLOTS } from '../roles.ts';
+import { DEFAULT_CODE_PATTERN, DEFAULT_OPTIONS, DEFAULT_PATHS, DEFAULT_PROTECTED_PATH } from './types.ts';
+
+export interface SchemaContext {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Directory that relative key files are resolved against. */
+  baseDir: string;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Leaves that also accept `{ "env": "VAR" }`; the JSON Schema renderer widens exactly these. */
+const envLeaves = new WeakSet<object>();
+
+/** Issue params a custom check may set; the loader turns `hint` into ConfigError's hint. */
+export interface IssueParams {
+  hint?: string;
+}
+
+function custom(ctx: z.RefinementCtx, message: string, hint?: string): void {
+  ctx.addIssue({ code: 'custom', message, params: { hint } satisfies IssueParams });
+}
+
+function envable<T extends z.ZodType>(inner: T, { env }: SchemaContext) {
+  const leaf = z.preprocess((value, ctx) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || !('env' in value))
+      return value;
+    const name = (value as { env: unknown }).env;
+    if (Object.keys(value).length !== 1 || typeof name !== 'string' || !ENV_NAME.test(name)) {
+      custom(
+        ctx,
+        'an environment reference must be exactly { "env": "VARIABLE_NAME" }',
+        'name one variable (letters, digits, underscore), e.g. { "env": "ADMIN_PASSWORD" }',
+      );
+      return z.NEVER;
+    }
+    const resolved = env[name];
+    if (resolved === undefined || resolved === '') {
+      custom(
+        ctx,
+        `environment variable ${name} is ${resolved === undefined ? 'not set' : 'empty'}`,
+        `set ${name} before running (export ${name}=… in a shell, a secret named ${name} in CI)`,
+      );
+      return z.NEVER;
+    }
+    return resolved;
+  }, inner);
+  // Marked by its preprocess step, which survives `.describe()` (that clones the pipe itself).
+  envLeaves.add(leaf._zod.def.in);
+  return leaf;
+}
+
+/** Why `value` is not a usable base URL, or undefined when it is. Shared with the FACILIOO_BASE_URL check. */
+export function httpUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not an absolute URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `uses ${url.protocol} (only http and https work)`;
+  if (url.username || url.password) return 'carries user:password@ credentials (they would end up in logs)';
+  if (value.includes('?') || value.includes('#')) return 'has a query or fragment';
+  return undefined;
+}
+
+/** `https://host/prefix/` → `https://host/prefix`, so callers can append `/api/...` paths. */
+export function normaliseHttpUrl(value: string): string {
+  const url = new URL(value);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+const URL_HINT =
+  'an absolute http(s) URL without credentials, query or fragment, e.g. "https://staging-api.facilioo.de"';
+
+function httpUrl(context: SchemaContext) {
+  return envable(
+    z.string().superRefine((value, ctx) => {
+      const problem = httpUrlProblem(value);
+      if (problem)
+        custom(ctx, `"${value.includes('@') ? '<URL with credentials>' : value}" ${problem}`, URL_HINT);
+    }),
+    context,
+  ).transform(normaliseHttpUrl);
+}
+
+function routePath(context: SchemaContext) {
+  return envable(
+    z.string().superRefine((value, ctx) => {
+      if (!/^\/(?!\/)/.test(value) || value.includes('#')) {
+        custom(
+          ctx,
+          `"${value}" is not a path`,
+          'a path on the base URL starting with one "/", e.g. "/api/auth/login"',
+        );
+      }
+    }),
+    context,
+  );
+}
+
+function keyFile(context: SchemaContext) {
+  return envable(z.string().min(1), context).transform((file, ctx) => {
+    const path = resolve(context.baseDir, file);
+    let isFile = false;
+    try {
+      isFile = statSync(path).isFile();
+    } catch {
+      // A missing file and an unreadable one get the same advice below.
+    }
+    if (!isFile) {
+      custom(
+        ctx,
+        `key file ${path} does not exist`,
+        'give a PEM file (PKCS#1 or SPKI public key), relative to the target file',
+      );
+      return z.NEVER;
+    }
+    const pem = readFileSync(path, 'utf8');
+    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+      custom(
+        ctx,
+        `key file ${path} holds a private key`,
+        'give the public key only; never commit a private key',
+      );
+      return z.NEVER;
+    }
+    if (!/-----BEGIN (RSA )?PUBLIC KEY-----/.test(pem)) {
+      custom(
+        ctx,
+        `key file ${path} is not a PEM public key`,
+        'expected "-----BEGIN RSA PUBLIC KEY-----" (PKCS#1) or "-----BEGIN PUBLIC KEY-----" (SPKI)',
+      );
+      return z.NEVER;
+    }
+    return path;
+  });
+}
+
+function codePattern(context: SchemaContext) {
+  return envable(
+    z.string().superRefine((source, ctx) => {
+      let regex: RegExp;
+      try {
+        regex = new RegExp(source);
+      } catch (error) {
+        custom(
+          ctx,
+          `is not a valid regular expression: ${(error as Error).message}`,
+          `a JavaScript RegExp source whose group 1 (or whole match) is the code; in JSON, backslashes double: ${JSON.stringify(DEFAULT_CODE_PATTERN)}`,
+        );
+        return;
+      }
+      if (regex.test('')) {
+        custom(
+          ctx,
+          'matches the empty string, so any e-mail would "contain" a code',
+          `e.g. ${JSON.stringify(DEFAULT_CODE_PATTERN)}`,
+        );
+      }
+    }),
+    context,
+  );
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let diagonal = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const above = row[j]!;
+        row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+        diagonal = above;
+      }
+    }
+    return row[b.length]!;
+  };
+  const lower = word.toLowerCase();
+  const ranked = candidates
+    .map((candidate) => ({ candidate, d: distance(lower, candidate.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d);
+  const best = ranked[0];
+  return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.candidate : undefined;
+}
+
+/** A strict object whose unknown-key message lists the known keys (and the likely intended one). */
+function strict<T extends z.core.$ZodLooseShape>(shape: T, noun = 'field') {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      const guesses = issue.keys.map((key) => closest(key, known)).filter((guess) => guess !== undefined);
+      const names = issue.keys.map((key) => `"${key}"`).join(', ');
+      return [
+        `unknown ${noun}${issue.keys.length > 1 ? 's' : ''} ${names}`,
+        guesses.length ? ` (did you mean "${guesses.join('", "')}"?)` : '',
+        `; known ${noun}s: ${known.join(', ')}`,
+      ].join('');
+    },
+  });
+}
+
+function enumOption<const T extends readonly [string, ...string[]]>(values: T, context: SchemaContext) {
+  return envable(
+    z.enum(values, { error: () => `must be one of ${values.map((v) => `"${v}"`).join(', ')}` }),
+    context,
+  );
+}
+
+export function targetFileSchema(context: SchemaContext) {
+  const text = () => envable(z.string().min(1, { error: 'must not be empty' }), context);
+  const email = () =>
+    envable(z.string().regex(z.regexes.html5Email, { error: 'is not an e-mail address' }), context);
+  const account = strict({
+    email: email(),
+    password: text().describe('Use { "env": "VAR" }: secrets never live in the file.'),
+  });
+  const accountShape = Object.fromEntries(ACCOUNT_SLOTS.map((slot) => [slot, account.optional()])) as Record<
+    (typeof ACCOUNT_SLOTS)[number],
+    z.ZodOptional<typeof account>
+  >;
+  const pathShape = Object.fromEntries(
+    Object.keys(DEFAULT_PATHS).map((route) => [route, routePath(context).optional()]),
+  ) as Record<keyof typeof DEFAULT_PATHS, z.ZodOptional<ReturnType<typeof routePath>>>;
+
+  return strict({
+    $schema: z.string().optional(),
+    name: text().describe('Names the deployment in reports; "production"/"prod" marks it as production.'),
+    baseUrl: httpUrl(context)
+      .optional()
+      .describe(
+        'Where the API answers, e.g. https://staging-api.facilioo.de. FACILIOO_BASE_URL overrides it.',
+      ),
+    jwt: strict({
+      issuer: text().optional().describe('Expected `iss` (a bare host name at facilioo).'),
+      audience: text().optional().describe('Expected `aud`.'),
+      publicKeys: z
+        .array(keyFile(context))
+        .optional()
+        .describe(
+          'PEM files (PKCS#1 or SPKI), relative to this file. Tokens carry no kid: every key is tried.',
+        ),
+    }).optional(),
+    accounts: strict(accountShape, 'account slot')
+      .optional()
+      .describe(
+        'E-mail and password per slot. A check that needs a slot the target lacks is skipped with a reason.',
+      ),
+    mailbox: strict({
+      kind: z.literal('mailpit', { error: 'must be "mailpit" (the only mailbox API supported)' }),
+      url: httpUrl(context).describe('Mailpit base URL (the one serving /api/v1/...).'),
+      codePattern: codePattern(context)
+        .default(DEFAULT_CODE_PATTERN)
+        .describe('RegExp source; group 1 (or the whole match) is the recovery code.'),
+    }).optional(),
+    protectedPath: routePath(context)
+      .default(DEFAULT_PROTECTED_PATH)
+      .describe('An authenticated GET every party type may call.'),
+    paths: strict(pathShape, 'route')
+      .optional()
+      .describe('Renames routes; unnamed routes keep the spec paths.'),
+    options: strict({
+      refreshTokenIn: enumOption(['body', 'bearer'], context).default(DEFAULT_OPTIONS.refreshTokenIn),
+      refreshTokenShape: enumOption(['string', 'object'], context).default(DEFAULT_OPTIONS.refreshTokenShape),
+      recoveryCodeType: enumOption(['string', 'number'], context).default(DEFAULT_OPTIONS.recoveryCodeType),
+      maxWaitSeconds: z
+        .number({ error: 'must be a number of seconds' })
+        .positive({ error: 'must be more than 0' })
+        .max(86_400, { error: 'must be at most 86400 (one day)' })
+        .default(DEFAULT_OPTIONS.maxWaitSeconds),
+    }).prefault({}),
+    control: httpUrl(context)
+      .nullable()
+      .optional()
+      .describe(
+        'Base URL of the reference API control API (clock, reset); null or absent when there is none.',
+      ),
+  });
+}
+
+export type TargetFileSchema = ReturnType<typeof targetFileSchema>;
+export type ParsedTargetFile = z.output<TargetFileSchema>;
+
+const ANNOTATIONS = new Set(['description', 'default', 'title', 'examples', 'deprecated']);
+
+/** The JSON Schema of a target file, for `schemas/target.schema.json` and editors. */
+export function targetJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(targetFileSchema({ env: {}, baseDir: '.' }), {
+    io: 'input',
+    override: (ctx) => {
+      const def = ctx.zodSchema._zod.def;
+      if (def.type !== 'pipe' || !envLeaves.has((def as z.core.$ZodPipeDef).in)) return;
+      const json = ctx.jsonSchema as Record<string, unknown>;
+      const own: Record<string, unknown> = {};
+      for (const key of Object.keys(json)) {
+        if (ANNOTATIONS.has(key)) continue;
+        own[key] = json[key];
+        delete json[key];
+      }
+      json.anyOf = [own, { $ref: '#/$defs/envRef' }];
+    },
+  }) as Record<string, unknown>;
+  const { $schema, ...rest } = schema;
+  return {
+    $schema,
+    title: 'facilioo-auth target',
+    description: 'One deployment the facilioo-auth suite runs against (spec, "Targets").',
+    ...rest,
+    $defs: {
+      ...(rest.$defs as Record<string, unknown> | undefined),
+      envRef: {
+        description: 'Read this value from an environment variable.',
+        type: 'object',
+        properties: { env: { type: 'string', pattern: ENV_NAME.source } },
+        required: ['env'],
+        additionalProperties: false,
+      },
+    },
+  };
+}
+
+export const TARGET_SCHEMA_FILE = fileURLToPath(new URL('../../schemas/target.schema.json', import.meta.url));
+
+/** The committed file's content (`npm run schema` then lets Biome format it). */
+export function renderTargetSchema(): string {
+  return `${JSON.stringify(targetJsonSchema(), null, 2)}\n`;
+}

@@ -1,0 +1,41 @@
+/** Target files and key files in a fresh temporary directory, for loader tests. */
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Workspace {
+  dir: string;
+  /** Writes `content` (JSON-encoded unless a string) to `name` under the workspace; returns its path. */
+  write(name: string, content: unknown): string;
+  remove(): void;
+}
+
+export function workspace(): Workspace {
+  const dir = mkdtempSync(join(tmpdir(), 'facilioo-target-test-'));
+  return {
+    dir,
+    write(name, content) {
+      const path = join(dir, name);
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+      return path;
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+let pair: { pkcs1: string; spki: string; privatePem: string } | undefined;
+
+/** One RSA key pair per test process, as PKCS#1 and SPKI public PEMs plus the private PEM. */
+export function rsaPems(): { pkcs1: string; spki: string; privatePem: string } {
+  if (!pair) {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    pair = {
+      pkcs1: publicKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+      spki: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    };
+  }
+  return pair;
+}
