@@ -17,6 +17,20 @@ const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium)
   console.warn(`page.test.ts skipped: ${CHROMIUM} is missing (Debian: apt-get install chromium)`);
 
+/** The page-side globals the evaluate callbacks use; tsconfig has no DOM lib, by design. */
+interface InPage {
+  getComputedStyle(element: unknown): { color: string };
+  document: {
+    getElementById(id: string): {
+      width: number;
+      height: number;
+      getContext(
+        kind: '2d',
+      ): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+    } | null;
+  };
+}
+
 interface Opened {
   page: Page;
   consoleErrors: string[];
@@ -81,9 +95,11 @@ describe.skipIf(!haveChromium)('index.html in headless Chromium (needs /usr/bin/
     const { page, consoleErrors, blocked } = await open(await fullReports());
 
     await expect(page.locator('#verdict .verdict-word').textContent()).resolves.toBe('FAIL');
-    expect(await page.locator('#verdict').evaluate((el) => getComputedStyle(el).color)).toBe(
-      'rgb(207, 34, 46)',
-    );
+    expect(
+      await page
+        .locator('#verdict')
+        .evaluate((el) => (globalThis as unknown as InPage).getComputedStyle(el).color),
+    ).toBe('rgb(207, 34, 46)');
     expect(await page.locator('[data-count="failed"] .number').textContent()).toBe('2');
     expect(await page.locator('table.checks tbody tr').count()).toBe(CHECK_COUNT);
     expect(await visibleRows(page)).toBe(CHECK_COUNT);
@@ -98,7 +114,7 @@ describe.skipIf(!haveChromium)('index.html in headless Chromium (needs /usr/bin/
     const charts = await page.evaluate(() => {
       const summary = (id: string) => {
         type ChartData = { labels?: unknown[]; datasets: { label: string; data: unknown[] }[] };
-        const { Chart } = window as unknown as {
+        const { Chart } = globalThis as unknown as {
           Chart: { getChart(id: string): { data: ChartData } | undefined };
         };
         const data = Chart.getChart(id)?.data;
@@ -194,7 +210,7 @@ async function colouredPixels(
 ): Promise<Record<string, number>> {
   return page.evaluate(
     ({ canvasId, colours }) => {
-      const canvas = document.getElementById(canvasId) as HTMLCanvasElement;
+      const canvas = (globalThis as unknown as InPage).document.getElementById(canvasId)!;
       const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
       const targets = colours.map((hex) => [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)));
       const counts = Object.fromEntries(colours.map((colour) => [colour, 0]));
