@@ -32,7 +32,8 @@ export function spellings(secret: string): string[] {
       escapeXml(secret),
       escapeMarkdownCell(secret),
       encodeURIComponent(secret),
-      secret.replace(/</g, '\\u003c'),
+      // index.html's data block: JSON with `<` written as \u003c
+      json.replace(/</g, '\\u003c'),
     ]),
   ];
 }
