@@ -9,7 +9,14 @@ import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { registerSecret } from '../redact/index.ts';
-import { httpUrlProblem, type IssueParams, normaliseHttpUrl, targetFileSchema } from './schema.ts';
+import {
+  httpUrlProblem,
+  type IssueParams,
+  normaliseHttpUrl,
+  type SchemaContext,
+  type TargetFileSchema,
+  targetFileSchema,
+} from './schema.ts';
 import { DEFAULT_PATHS, type Target } from './types.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -61,13 +68,27 @@ function toConfigError(issues: readonly z.core.$ZodIssue[], source: string): Con
   return new ConfigError(`${message}${more.join('')}`, { where: source, field, hint: hintOf(first, field) });
 }
 
+// Parsing is synchronous (no async refinements), so the context cannot leak between parses.
+let parsing: SchemaContext | undefined;
+let schema: TargetFileSchema | undefined;
+
 /**
  * Validates a target document (spec, "Targets") and resolves it: env references read from
  * `env`, key files made absolute, `FACILIOO_BASE_URL` applied, defaults filled in. Every
  * password is registered with the redaction module before this returns.
  */
 export function parseTarget(json: unknown, { source, baseDir, env }: ParseTargetOptions): Target {
-  const result = targetFileSchema({ env, baseDir }).safeParse(json, { reportInput: true });
+  schema ??= targetFileSchema(() => {
+    if (!parsing) throw new Error('target schema used outside parseTarget');
+    return parsing;
+  });
+  parsing = { env, baseDir };
+  let result: ReturnType<TargetFileSchema['safeParse']>;
+  try {
+    result = schema.safeParse(json, { reportInput: true });
+  } finally {
+    parsing = undefined;
+  }
   if (!result.success) throw toConfigError(result.error.issues, source);
   const file = result.data;
 

@@ -1,8 +1,9 @@
 /**
- * The target file format (spec, "Targets") as one zod schema. It is built per file because two
- * checks depend on where the file is: `{ "env": "VAR" }` references resolve against the
- * environment handed in, and key files resolve against the file's directory. The same builder,
- * given an empty context, renders `schemas/target.schema.json` for editors.
+ * The target file format (spec, "Targets") as one zod schema. Two checks depend on the file
+ * being parsed: `{ "env": "VAR" }` references resolve against the environment handed in, and key
+ * files resolve against the file's directory; the schema reads both through a context getter, so
+ * it is built once (building a zod schema costs milliseconds, parsing microseconds). The same
+ * builder renders `schemas/target.schema.json` for editors.
  *
  * Objects are strict on purpose: a misspelt optional field (`"mailBox"`, `"acounts"`) would
  * otherwise be dropped and the checks needing it silently skipped.
@@ -34,7 +35,10 @@ function custom(ctx: z.RefinementCtx, message: string, hint?: string): void {
   ctx.addIssue({ code: 'custom', message, params: { hint } satisfies IssueParams });
 }
 
-function envable<T extends z.ZodType>(inner: T, { env }: SchemaContext) {
+/** Read at parse time, so one schema instance serves every file. */
+export type ContextOf = () => SchemaContext;
+
+function envable<T extends z.ZodType>(inner: T, context: ContextOf) {
   const leaf = z.preprocess((value, ctx) => {
     if (value === null || typeof value !== 'object' || Array.isArray(value) || !('env' in value))
       return value;
@@ -47,7 +51,7 @@ function envable<T extends z.ZodType>(inner: T, { env }: SchemaContext) {
       );
       return z.NEVER;
     }
-    const resolved = env[name];
+    const resolved = context().env[name];
     if (resolved === undefined || resolved === '') {
       custom(
         ctx,
@@ -87,7 +91,7 @@ export function normaliseHttpUrl(value: string): string {
 const URL_HINT =
   'an absolute http(s) URL without credentials, query or fragment, e.g. "https://staging-api.facilioo.de"';
 
-function httpUrl(context: SchemaContext) {
+function httpUrl(context: ContextOf) {
   return envable(
     z.string().superRefine((value, ctx) => {
       const problem = httpUrlProblem(value);
@@ -98,7 +102,7 @@ function httpUrl(context: SchemaContext) {
   ).transform(normaliseHttpUrl);
 }
 
-function routePath(context: SchemaContext) {
+function routePath(context: ContextOf) {
   return envable(
     z.string().superRefine((value, ctx) => {
       if (!/^\/(?!\/)/.test(value) || value.includes('#')) {
@@ -113,9 +117,9 @@ function routePath(context: SchemaContext) {
   );
 }
 
-function keyFile(context: SchemaContext) {
+function keyFile(context: ContextOf) {
   return envable(z.string().min(1), context).transform((file, ctx) => {
-    const path = resolve(context.baseDir, file);
+    const path = resolve(context().baseDir, file);
     let isFile = false;
     try {
       isFile = statSync(path).isFile();
@@ -151,7 +155,7 @@ function keyFile(context: SchemaContext) {
   });
 }
 
-function codePattern(context: SchemaContext) {
+function codePattern(context: ContextOf) {
   return envable(
     z.string().superRefine((source, ctx) => {
       let regex: RegExp;
@@ -216,14 +220,14 @@ function strict<T extends z.core.$ZodLooseShape>(shape: T, noun = 'field') {
   });
 }
 
-function enumOption<const T extends readonly [string, ...string[]]>(values: T, context: SchemaContext) {
+function enumOption<const T extends readonly [string, ...string[]]>(values: T, context: ContextOf) {
   return envable(
     z.enum(values, { error: () => `must be one of ${values.map((v) => `"${v}"`).join(', ')}` }),
     context,
   );
 }
 
-export function targetFileSchema(context: SchemaContext) {
+export function targetFileSchema(context: ContextOf) {
   const text = () => envable(z.string().min(1, { error: 'must not be empty' }), context);
   const email = () =>
     envable(z.string().regex(z.regexes.html5Email, { error: 'is not an e-mail address' }), context);
@@ -301,21 +305,24 @@ const ANNOTATIONS = new Set(['description', 'default', 'title', 'examples', 'dep
 
 /** The JSON Schema of a target file, for `schemas/target.schema.json` and editors. */
 export function targetJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(targetFileSchema({ env: {}, baseDir: '.' }), {
-    io: 'input',
-    override: (ctx) => {
-      const def = ctx.zodSchema._zod.def;
-      if (def.type !== 'pipe' || !envLeaves.has((def as z.core.$ZodPipeDef).in)) return;
-      const json = ctx.jsonSchema as Record<string, unknown>;
-      const own: Record<string, unknown> = {};
-      for (const key of Object.keys(json)) {
-        if (ANNOTATIONS.has(key)) continue;
-        own[key] = json[key];
-        delete json[key];
-      }
-      json.anyOf = [own, { $ref: '#/$defs/envRef' }];
+  const schema = z.toJSONSchema(
+    targetFileSchema(() => ({ env: {}, baseDir: '.' })),
+    {
+      io: 'input',
+      override: (ctx) => {
+        const def = ctx.zodSchema._zod.def;
+        if (def.type !== 'pipe' || !envLeaves.has((def as z.core.$ZodPipeDef).in)) return;
+        const json = ctx.jsonSchema as Record<string, unknown>;
+        const own: Record<string, unknown> = {};
+        for (const key of Object.keys(json)) {
+          if (ANNOTATIONS.has(key)) continue;
+          own[key] = json[key];
+          delete json[key];
+        }
+        json.anyOf = [own, { $ref: '#/$defs/envRef' }];
+      },
     },
-  }) as Record<string, unknown>;
+  ) as Record<string, unknown>;
   const { $schema, ...rest } = schema;
   return {
     $schema,
