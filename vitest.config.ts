@@ -43,9 +43,15 @@ export default defineConfig({
         },
       },
       {
+        // One thread without isolation: every scenario file shares one ScenarioRun, so account
+        // locks and clock moves hold across files, while checks inside a file run concurrently.
         test: {
           name: 'scenarios',
           include: ['scenarios/**/*.test.ts'],
+          globalSetup: ['scenarios/global-setup.ts'],
+          pool: 'threads',
+          poolOptions: { threads: { singleThread: true, isolate: false } },
+          maxConcurrency: 64,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

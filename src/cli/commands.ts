@@ -1,8 +1,10 @@
 import { register as inspectToken } from './inspect-token.ts';
 import type { RegisterCommand } from './main.ts';
+import { register as scenarios } from './scenarios.ts';
 
 /** Every subcommand, in the order `--help` lists them. One line per command module. */
 // biome-ignore format: one line per command module, so additions never touch each other's lines
 export const COMMANDS: RegisterCommand[] = [
   inspectToken,
+  scenarios,
 ];

@@ -1,0 +1,95 @@
+/**
+ * recover-password is rate limited (DOC, policy DefaultRateLimitAuth): a short burst meets the
+ * limit, and the refusal says when to come back. The burst spends the budget every other check
+ * shares, so these checks run alone and last, and give the budget back before they end.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiError } from '../../client/index.ts';
+import { type CheckContext, rateLimitWaitMs } from '../context.ts';
+import { ensure } from '../expect.ts';
+import { defineCheck } from '../registry.ts';
+import { REF } from './common.ts';
+
+/** Bound of the burst: a limit looser than this is, for an auth endpoint, no limit. */
+export const BURST = 20;
+
+interface BurstOutcome {
+  /** The first rate-limited answer, or undefined when none came within the burst. */
+  limited: ApiError | undefined;
+  sent: number;
+}
+
+async function burst(ctx: CheckContext): Promise<BurstOutcome> {
+  // One unknown address: no mail goes out, and a limiter partitioned by address meets it too.
+  const email = `rate-limit-probe@${ctx.account('recovery').email.split('@')[1] ?? 'example.invalid'}`;
+  const { client } = ctx.client({ waitOnRateLimit: false });
+  for (let sent = 1; sent <= BURST; sent++) {
+    try {
+      await client.recoverPassword(email);
+    } catch (error) {
+      if (rateLimitWaitMs(error) !== undefined) return { limited: error as ApiError, sent };
+      if (!(error instanceof ApiError)) throw error;
+      // Another refusal is not the limit; keep going.
+    }
+  }
+  return { limited: undefined, sent: BURST };
+}
+
+/** Gives the spent budget back: moves the clock with control, else waits when that is short enough. */
+async function restoreBudget(ctx: CheckContext, limited: ApiError | undefined): Promise<void> {
+  if (!limited) return;
+  const waitMs = rateLimitWaitMs(limited) ?? -1;
+  const seconds = waitMs < 0 ? 60 : Math.max(1, Math.ceil(waitMs / 1000));
+  if (ctx.control) {
+    await ctx.advanceClock(seconds, 'to give the recover-password budget back');
+    return;
+  }
+  if (waitMs >= 0 && seconds <= ctx.target.options.maxWaitSeconds) {
+    ctx.trace(`waiting ${seconds} s for the recover-password budget to come back (as Retry-After says)`);
+    await sleep(seconds * 1000);
+    return;
+  }
+  ctx.trace(
+    `left the recover-password budget spent: it comes back in ${waitMs < 0 ? 'an unknown time' : `${seconds} s`}`,
+  );
+}
+
+export const rateLimitChecks = [
+  defineCheck({
+    id: 'rate-limit.recover-password-limited',
+    rule: `A burst of at most ${BURST} recover-password requests meets the rate limit (429, or 503 with Retry-After)`,
+    kind: 'behaviour',
+    needs: ['account:recovery'],
+    disturbs: ['rateLimit', 'clock'],
+    async run(ctx) {
+      const { limited, sent } = await burst(ctx);
+      ctx.cleanup('give the recover-password budget back', () => restoreBudget(ctx, limited));
+      ensure(limited !== undefined, `${sent} recover-password requests in a row met no rate limit`);
+      ctx.trace(`the rate limit answered ${limited.status} at request ${sent}`);
+    },
+  }),
+
+  defineCheck({
+    id: 'rate-limit.retry-after-given',
+    rule: 'A rate-limited recover-password answer says when to retry (Retry-After)',
+    kind: 'security',
+    severity: 'low',
+    references: [REF.retryAfter, REF.resourceConsumption],
+    needs: ['account:recovery'],
+    disturbs: ['rateLimit', 'clock'],
+    async run(ctx) {
+      const { limited, sent } = await burst(ctx);
+      ctx.cleanup('give the recover-password budget back', () => restoreBudget(ctx, limited));
+      if (!limited)
+        return ctx.skip(
+          `${sent} recover-password requests met no rate limit, so there is no refusal to inspect`,
+        );
+      const header = limited.headers['retry-after'];
+      const value = Array.isArray(header) ? header[0] : header;
+      ensure(
+        value !== undefined && (/^\s*\d+\s*$/.test(value) || !Number.isNaN(Date.parse(value))),
+        `the ${limited.status} answer carries ${value === undefined ? 'no Retry-After header' : `Retry-After "${value}", neither seconds nor a date`}`,
+      );
+    },
+  }),
+];

@@ -1,0 +1,103 @@
+/**
+ * Only Admin and Property Management Company tokens may unblock a recovery code (DOC), and then
+ * the right code works again; other party types get 403, no token gets 401. The account's owner
+ * is its own company, so another company's Property Management Company is refused as well.
+ */
+import type { AccountSlot } from '../../roles.ts';
+import type { CheckContext } from '../context.ts';
+import { ensure } from '../expect.ts';
+import { defineCheck } from '../registry.ts';
+import { REF } from './common.ts';
+
+async function unblockThenRightCodeWorks(ctx: CheckContext, slot: AccountSlot): Promise<void> {
+  const recovery = ctx.recovery();
+  const code = await recovery.block();
+  const session = await ctx.login(slot);
+  await ctx.expect.ok(
+    `unblocking the recovery account as ${slot}`,
+    session.client.unblockRecoveryCode(recovery.email),
+  );
+  recovery.markUnblocked();
+  const attempt = await recovery.tryCode(code);
+  ensure(
+    attempt.accepted,
+    `after ${slot} unblocked the recovery account, its right recovery code was refused (${attempt.status})`,
+  );
+}
+
+async function refusedUnblock(ctx: CheckContext, slot: AccountSlot, status: number): Promise<void> {
+  const recovery = ctx.recovery();
+  const session = await ctx.login(slot);
+  await ctx.expect.refused(
+    `unblock-recovery-code as ${slot}`,
+    session.client.unblockRecoveryCode(recovery.email),
+    [status],
+  );
+}
+
+export const unblockChecks = [
+  defineCheck({
+    id: 'unblock.property-management-company-unblocks',
+    rule: "The account's Property Management Company may unblock a blocked recovery code, and the right code then works",
+    kind: 'behaviour',
+    needs: ['account:recovery', 'account:propertyManagementCompany', 'mailbox'],
+    uses: ['recovery'],
+    run: (ctx) => unblockThenRightCodeWorks(ctx, 'propertyManagementCompany'),
+  }),
+
+  defineCheck({
+    id: 'unblock.admin-unblocks',
+    rule: 'An Admin may unblock a blocked recovery code, and the right code then works',
+    kind: 'behaviour',
+    needs: ['account:recovery', 'account:admin', 'mailbox'],
+    uses: ['recovery'],
+    run: (ctx) => unblockThenRightCodeWorks(ctx, 'admin'),
+  }),
+
+  defineCheck({
+    id: 'unblock.contractor-refused',
+    rule: 'A Contractor gets 403 from unblock-recovery-code',
+    kind: 'behaviour',
+    needs: ['account:recovery', 'account:contractor'],
+    // A server that wrongly obeys would unblock the account under another check's feet.
+    uses: ['recovery'],
+    run: (ctx) => refusedUnblock(ctx, 'contractor', 403),
+  }),
+
+  defineCheck({
+    id: 'unblock.user-refused',
+    rule: 'A User gets 403 from unblock-recovery-code',
+    kind: 'behaviour',
+    needs: ['account:recovery', 'account:user'],
+    uses: ['recovery'],
+    run: (ctx) => refusedUnblock(ctx, 'user', 403),
+  }),
+
+  defineCheck({
+    id: 'unblock.without-token-refused',
+    rule: 'unblock-recovery-code without an access token gets 401',
+    kind: 'behaviour',
+    needs: ['account:recovery'],
+    uses: ['recovery'],
+    async run(ctx) {
+      const recovery = ctx.recovery();
+      const { client } = ctx.client();
+      await ctx.expect.refused(
+        'unblock-recovery-code without a token',
+        client.unblockRecoveryCode(recovery.email),
+        [401],
+      );
+    },
+  }),
+
+  defineCheck({
+    id: 'unblock.other-company-refused',
+    rule: "Another company's Property Management Company gets 403 from unblock-recovery-code",
+    kind: 'security',
+    severity: 'high',
+    references: [REF.objectAuthorization],
+    needs: ['account:recovery', 'account:otherCompanyPropertyManagementCompany'],
+    uses: ['recovery'],
+    run: (ctx) => refusedUnblock(ctx, 'otherCompanyPropertyManagementCompany', 403),
+  }),
+];

@@ -1,0 +1,201 @@
+/**
+ * The recovery account: the one account the suite may lock, unblock and give a new password
+ * (spec, "Targets"). It must end every check as it started — unblocked, with the target file's
+ * password working — and when that cannot be done the failure says exactly what state it is in,
+ * because a human has to fix it before the next run.
+ */
+import { randomBytes } from 'node:crypto';
+import { ApiError, type ApiResponse } from '../client/index.ts';
+import { registerSecret } from '../redact/index.ts';
+import type { Credentials } from '../target/index.ts';
+import type { CheckContext } from './context.ts';
+import { ensure, fail } from './expect.ts';
+
+/** DOC: five wrong recovery codes block the account for 24 hours. */
+export const WRONG_CODES_TO_BLOCK = 5;
+export const BLOCK_HOURS = 24;
+
+type Blocked = 'no' | 'maybe' | 'yes';
+
+export interface CodeAttempt {
+  accepted: boolean;
+  status: number;
+  error?: ApiError;
+}
+
+/** A password no target's policy refuses, and no one can guess. */
+function temporaryPassword(): string {
+  const password = `Tmp-${randomBytes(12).toString('base64url')}-9a!`;
+  registerSecret(password);
+  return password;
+}
+
+/** A code of the same shape as `code` that is certainly not it: digits shifted by `offset`. */
+export function wrongCode(code: string, offset = 1): string {
+  if (/^\d+$/.test(code)) {
+    const modulus = 10 ** code.length;
+    const shifted = (Number(code) + offset) % modulus;
+    return String(shifted).padStart(code.length, '0');
+  }
+  const last = code.at(-1) === 'x' ? 'y' : 'x';
+  return `${code.slice(0, -1)}${last}${offset > 1 ? offset : ''}`;
+}
+
+export class RecoveryAccount {
+  readonly email: string;
+  readonly #password: string;
+  readonly #ctx: CheckContext;
+  #blocked: Blocked = 'no';
+  /** True once a code change may have gone through: the target's password may no longer work. */
+  #passwordChanged = false;
+  #wrongAttempts = 0;
+
+  constructor(ctx: CheckContext, credentials: Credentials) {
+    this.#ctx = ctx;
+    this.email = credentials.email;
+    this.#password = credentials.password;
+  }
+
+  /** Asks for a code and reads it from the mailbox. */
+  async requestCode(): Promise<string> {
+    const ctx = this.#ctx;
+    const mailbox = ctx.mailbox();
+    const after = Date.now();
+    const { client } = ctx.client();
+    await ctx.expect.ok(
+      `recover-password for the recovery account (${this.email})`,
+      ctx.rateLimited('recover-password', () => client.recoverPassword(this.email)),
+    );
+    try {
+      return await mailbox.waitForCode(this.email, { after });
+    } catch (error) {
+      return fail(
+        `no recovery code reached ${this.email} through the mailbox ${mailbox.url}: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  /**
+   * Submits `code` with a new temporary password. Refusals are returned, not thrown: whether a
+   * refusal is right is the check's call. A 5xx is never a refusal.
+   */
+  async tryCode(code: string): Promise<CodeAttempt> {
+    const ctx = this.#ctx;
+    const { client } = ctx.client();
+    // Whatever the answer, the password may have changed (a timeout after the server committed).
+    this.#passwordChanged = true;
+    try {
+      const response: ApiResponse = await client.changePasswordWithRecoveryCode({
+        email: this.email,
+        password: temporaryPassword(),
+        recoveryCode: code,
+      });
+      this.#blocked = 'no';
+      this.#wrongAttempts = 0;
+      return { accepted: true, status: response.status };
+    } catch (error) {
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500) {
+        return { accepted: false, status: error.status, error };
+      }
+      return fail(
+        `change-password-with-recovery-code failed instead of answering: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  /** Submits a wrong code; it must be refused. Counts towards the block. */
+  async wrongAttempt(code: string, offset = 1): Promise<CodeAttempt> {
+    const attempt = await this.tryCode(wrongCode(code, offset));
+    ensure(
+      !attempt.accepted,
+      `a wrong recovery code was accepted (${attempt.status}) for ${this.email}: any code works`,
+    );
+    this.#wrongAttempts++;
+    if (this.#wrongAttempts >= WRONG_CODES_TO_BLOCK) this.#blocked = 'yes';
+    else if (this.#blocked === 'no') this.#blocked = 'maybe';
+    return attempt;
+  }
+
+  /** Requests a code and sends five wrong ones; returns the right code. */
+  async block(): Promise<string> {
+    const code = await this.requestCode();
+    for (let i = 1; i <= WRONG_CODES_TO_BLOCK; i++) await this.wrongAttempt(code, i);
+    return code;
+  }
+
+  /** After parallel guesses nobody knows how many were counted. */
+  markMaybeBlocked(): void {
+    this.#blocked = this.#blocked === 'yes' ? 'yes' : 'maybe';
+  }
+
+  markUnblocked(): void {
+    this.#blocked = 'no';
+    this.#wrongAttempts = 0;
+  }
+
+  /** The cleanup: unblock if it may be blocked, then make the target file's password work again. */
+  async restore(): Promise<void> {
+    const ctx = this.#ctx;
+    if (this.#blocked !== 'no') {
+      const unblocker = ctx.target.accounts.propertyManagementCompany ? 'propertyManagementCompany' : 'admin';
+      try {
+        const session = await ctx.login(unblocker);
+        await session.client.unblockRecoveryCode(this.email);
+        this.markUnblocked();
+      } catch (error) {
+        throw new Error(this.#state(`unblocking it as ${unblocker} failed: ${(error as Error).message}`));
+      }
+    }
+    if (!this.#passwordChanged) return;
+    if (await this.#targetPasswordWorks()) {
+      this.#passwordChanged = false;
+      return;
+    }
+    let code: string;
+    try {
+      code = await this.requestCode();
+    } catch (error) {
+      throw new Error(
+        this.#state(`requesting a fresh code to set the password back failed: ${(error as Error).message}`),
+      );
+    }
+    const { client } = ctx.client();
+    try {
+      await client.changePasswordWithRecoveryCode({
+        email: this.email,
+        password: this.#password,
+        recoveryCode: code,
+      });
+    } catch (error) {
+      throw new Error(this.#state(`setting the password back failed: ${(error as Error).message}`));
+    }
+    if (!(await this.#targetPasswordWorks())) {
+      throw new Error(this.#state('the password was set back but logging in with it still fails'));
+    }
+    this.#passwordChanged = false;
+  }
+
+  async #targetPasswordWorks(): Promise<boolean> {
+    const { client } = this.#ctx.client();
+    try {
+      await client.login({ email: this.email, password: this.#password });
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;
+      throw error;
+    }
+  }
+
+  #state(problem: string): string {
+    const blocked =
+      this.#blocked === 'no'
+        ? 'not blocked'
+        : this.#blocked === 'yes'
+          ? 'BLOCKED for recovery'
+          : 'possibly blocked for recovery';
+    const password = this.#passwordChanged
+      ? 'its password may be a temporary one the suite set (the target file password may not work)'
+      : 'its password is unchanged';
+    return `the recovery account ${this.email} is left ${blocked}, and ${password}: ${problem}. Fix it by hand (unblock it as its property management company, then recover its password to the one in the target file) before the next run.`;
+  }
+}
