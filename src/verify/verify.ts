@@ -1,0 +1,190 @@
+/**
+ * Provider verification: the pacts the consumer tests wrote, replayed against a target. Each
+ * interaction becomes one CheckResult (layer `verification`, kind `contract`); interactions
+ * whose states need something the target lacks are skipped with that reason and never sent.
+ * Writes reports/verification/summary.json and the redacted verifier output, verifier.log.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PACT_DIR, PROVIDER } from '../../contracts/pact-files.ts';
+import { ConfigError } from '../errors.ts';
+import { redactText, registerSecret } from '../redact/index.ts';
+import { writeFileAtomic } from '../report/atomic.ts';
+import type { CheckResult, LayerReport } from '../report/types.ts';
+import type { Target } from '../target/index.ts';
+import type { BrokerConfig } from './broker.ts';
+import { listPactFiles, type PactInteraction, readPactFile, skipReason, writeFilteredPact } from './pacts.ts';
+import { cleanupCheck, toChecks, type VerifierReport } from './results.ts';
+import { openVerificationSession, type VerificationSession } from './session.ts';
+import type { WorkerInput, WorkerOutput } from './worker.ts';
+
+export const DEFAULT_REPORT_DIR = fileURLToPath(new URL('../../reports/verification/', import.meta.url));
+
+export interface VerifyPactsOptions {
+  target: Target;
+  /** Folder of pact files; default reports/pacts. Ignored when `pactUrls` is given. */
+  pactDir?: string;
+  /** Pact files to verify instead of a folder. */
+  pactUrls?: string[];
+  /** Verify the broker's pacts for this provider and publish results (see broker.ts). */
+  broker?: BrokerConfig & { providerVersion: string; branch?: string; publish: boolean };
+  logLevel?: WorkerInput['logLevel'];
+  /** Where summary.json and verifier.log go; default reports/verification. */
+  reportDir?: string;
+  /** Receives the verifier's output, redacted, once it has finished. */
+  onOutput?: (text: string) => void;
+  /** Bound on the whole run; the verifier is stopped after it. Default 10 minutes. */
+  timeoutMs?: number;
+  /** A worker kept across runs (openVerificationSession); without one, a worker is started and stopped. */
+  session?: VerificationSession;
+}
+
+export interface VerifyPactsResult {
+  checks: CheckResult[];
+  report: LayerReport;
+  summaryFile: string;
+  logFile: string;
+  /** False when a contract or cleanup check failed. */
+  ok: boolean;
+}
+
+export async function verifyPacts(options: VerifyPactsOptions): Promise<VerifyPactsResult> {
+  const started = Date.now();
+  const { target } = options;
+  const reportDir = options.reportDir ?? DEFAULT_REPORT_DIR;
+  const fromBroker =
+    options.broker !== undefined && options.pactUrls === undefined && options.pactDir === undefined;
+
+  const interactions: PactInteraction[] = [];
+  const skipped = new Map<PactInteraction, string>();
+  const scratch = await mkdtemp(join(tmpdir(), 'facilioo-auth-pacts-'));
+  try {
+    const pactUrls: string[] = [];
+    if (!fromBroker) {
+      const pactDir = options.pactDir ?? PACT_DIR;
+      const files = options.pactUrls ?? (await listPactFiles(pactDir));
+      if (files.length === 0) {
+        throw new ConfigError('no pact files to verify', {
+          where: pactDir,
+          hint: 'write them with `npx vitest run --project contracts` (`facilioo-auth verify` does this itself when reports/pacts is empty)',
+        });
+      }
+      for (const file of files) {
+        const pact = await readPactFile(file);
+        const runnable: PactInteraction[] = [];
+        for (const interaction of pact.interactions) {
+          interactions.push(interaction);
+          const reason = skipReason(target, interaction);
+          if (reason) skipped.set(interaction, reason);
+          else runnable.push(interaction);
+        }
+        if (runnable.length > 0) pactUrls.push(await writeFilteredPact(pact, runnable, scratch));
+      }
+    }
+
+    let output: WorkerOutput = { report: undefined, events: [], secrets: [] };
+    let log = '';
+    if (fromBroker || pactUrls.length > 0) {
+      const timeoutMs = options.timeoutMs ?? 10 * 60_000;
+      const input: WorkerInput = {
+        target,
+        provider: PROVIDER,
+        pactUrls,
+        logLevel: options.logLevel ?? 'warn',
+        // A state may wait out a token's lifetime or a rate-limit window, twice.
+        requestTimeoutMs: Math.max(30_000, (2 * target.options.maxWaitSeconds + 30) * 1000),
+      };
+      if (options.broker) {
+        const { providerVersion, branch, publish, url, token, username, password } = options.broker;
+        input.broker = { url, providerVersion, publish, ...(branch ? { branch } : {}) };
+        if (token) input.broker.token = token;
+        if (username) input.broker.username = username;
+        if (password) input.broker.password = password;
+      }
+      const session = options.session ?? openVerificationSession();
+      try {
+        ({ output, log } = await session.run(input, timeoutMs));
+      } finally {
+        if (!options.session) await session.close();
+      }
+    }
+
+    // Values only the child saw: what its handlers created, and what the target answered.
+    for (const value of output.secrets) registerSecret(value);
+    for (const value of mismatchValues(output.report)) registerSecret(value);
+    const redactedLog = redactText(log);
+
+    if (fromBroker) {
+      for (const result of output.report?.interactionResults ?? []) {
+        interactions.push(brokerInteraction(result.description ?? '?'));
+      }
+    }
+    const checks = toChecks({
+      interactions,
+      skipped,
+      report: output.report,
+      events: output.events,
+      ...(output.crash ? { crash: output.crash } : {}),
+    });
+    if (output.events.some((event) => event.action === 'teardown'))
+      checks.push(cleanupCheck(output.events, target.name));
+
+    const report: LayerReport = {
+      layer: 'verification',
+      target: { name: target.name, baseUrl: target.baseUrl },
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      checks,
+    };
+    const summaryFile = join(reportDir, 'summary.json');
+    const logFile = join(reportDir, 'verifier.log');
+    await writeFileAtomic(summaryFile, `${JSON.stringify(report, null, 2)}\n`);
+    await writeFileAtomic(logFile, redactedLog);
+    options.onOutput?.(redactedLog);
+    return {
+      checks,
+      report,
+      summaryFile,
+      logFile,
+      ok: !checks.some((check) => check.status === 'failed' && check.kind !== 'security'),
+    };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Body values the target answered where the pact expected another shape: possibly tokens, which
+ * the Pact core printed. Short values are left alone: masking them would garble the log.
+ */
+function mismatchValues(report: VerifierReport | undefined): string[] {
+  const values: string[] = [];
+  for (const error of [...(report?.errors ?? []), ...(report?.pendingErrors ?? [])]) {
+    for (const mismatch of error.mismatch?.mismatches ?? []) {
+      if (mismatch.type !== 'BodyMismatch' || typeof mismatch.actual !== 'string') continue;
+      values.push(mismatch.actual);
+      try {
+        const parsed = JSON.parse(mismatch.actual) as unknown;
+        if (typeof parsed === 'string' || typeof parsed === 'number') values.push(String(parsed));
+      } catch {
+        // Not JSON-encoded: the raw string is the value.
+      }
+    }
+  }
+  return values.filter((value) => value.length >= 8);
+}
+
+/** Broker pacts are not read here; what the verifier names is all there is. */
+function brokerInteraction(description: string): PactInteraction {
+  return {
+    file: 'broker',
+    description,
+    states: [],
+    method: '',
+    path: '/broker',
+    expects: 'as the pact says',
+    raw: {},
+  };
+}
