@@ -227,13 +227,22 @@ function probeFacts(probe: ProbeResult | undefined): string {
   const unknown = 'not found';
   const facts = [
     ['limit', r.limit === null ? unknown : `${r.limit} requests`],
-    ['window', r.windowSeconds === null ? unknown : `${r.windowSeconds} s`],
+    ['window', r.windowSeconds === null ? unknown : `${round(r.windowSeconds)} s`],
     ['rejected with', r.rejectStatus === null ? unknown : `HTTP ${r.rejectStatus}`],
-    ['Retry-After', r.retryAfterSeconds === null ? 'not sent' : `${r.retryAfterSeconds} s`],
+    ['Retry-After', r.retryAfterSeconds === null ? 'not sent' : `${round(r.retryAfterSeconds)} s`],
     ['algorithm', r.algorithm ?? 'undetermined'],
     ['requests spent', String(r.requestsSent)],
+    ...(r.stoppedBecause ? [['stopped by', r.stoppedBecause]] : []),
   ];
-  return `<dl class="probe-facts">${facts.map(([k, v]) => `<div><dt>${h(k ?? '')}</dt><dd>${h(v ?? '')}</dd></div>`).join('')}</dl>`;
+  const headline = r.message ? `<p class="probe-message">${h(r.message)}</p>` : '';
+  const notes = r.notes?.length
+    ? `<ul class="probe-notes">${r.notes.map((note) => `<li>${h(note)}</li>`).join('')}</ul>`
+    : '';
+  return `${headline}<dl class="probe-facts">${facts.map(([k, v]) => `<div><dt>${h(k ?? '')}</dt><dd>${h(v ?? '')}</dd></div>`).join('')}</dl>${notes}`;
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 100) / 100;
 }
 
 function latencyTable(rows: LatencyRow[]): string {

@@ -32,6 +32,10 @@ export interface ProbeResult {
     retryAfterSeconds: number | null;
     algorithm: string | null;
     requestsSent: number;
+    /** The probe's own one-line summary, its caveats and why it stopped, when it gives them. */
+    message?: string;
+    notes?: string[];
+    stoppedBecause?: string;
   };
   /** One point per request: ms since the probe started and the status it got (0: no answer). */
   timeline?: { t: number; status: number }[];
@@ -155,6 +159,9 @@ export function toProbe(json: unknown): ProbeResult {
       retryAfterSeconds: num('retryAfterSeconds'),
       algorithm: typeof rateLimit.algorithm === 'string' ? rateLimit.algorithm : null,
       requestsSent: num('requestsSent') ?? 0,
+      ...(typeof rateLimit.message === 'string' ? { message: rateLimit.message } : {}),
+      ...(Array.isArray(rateLimit.notes) ? { notes: rateLimit.notes.map(String) } : {}),
+      ...(typeof rateLimit.stoppedBecause === 'string' ? { stoppedBecause: rateLimit.stoppedBecause } : {}),
     },
     ...(Array.isArray(timeline)
       ? {

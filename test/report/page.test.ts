@@ -111,6 +111,11 @@ describe.skipIf(!haveChromium)('index.html in headless Chromium (needs /usr/bin/
     expect(interactions[1]).toContain('POST /api/auth/refresh');
     expect(interactions[1]).toContain('401');
 
+    expect(await page.locator('#rate-limit .probe-message').textContent()).toBe(
+      '5 requests per 10 s (fixed-window)',
+    );
+    expect(await page.locator('#rate-limit .probe-facts').textContent()).toContain('limit5 requests');
+
     const charts = await page.evaluate(() => {
       const summary = (id: string) => {
         type ChartData = { labels?: unknown[]; datasets: { label: string; data: unknown[] }[] };

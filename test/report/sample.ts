@@ -141,6 +141,9 @@ export const sampleProbe: ProbeResult = {
     retryAfterSeconds: 9,
     algorithm: 'fixed-window',
     requestsSent: 14,
+    message: '5 requests per 10 s (fixed-window)',
+    notes: ['Retry-After was sent and was right'],
+    stoppedBecause: 'complete',
   },
   timeline: [
     ...Array.from({ length: 5 }, (_, i) => ({ t: i * 100, status: 200 })),

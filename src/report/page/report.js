@@ -64,6 +64,7 @@
         pointRadius: 3,
       }));
     const lastT = probe.timeline[probe.timeline.length - 1].t;
+    const seconds = (ms) => Math.round(ms / 10) / 100;
     const windowSteps = (first, length) => {
       const steps = [];
       for (let start = first; start <= lastT && steps.length < 200; start += length)
@@ -99,7 +100,7 @@
             ctx.lineTo(x1, y);
             ctx.stroke();
             if (index === 0) {
-              const per = windowMs === null ? '' : ` per ${windowMs / 1000} s`;
+              const per = windowMs === null ? '' : ` per ${seconds(windowMs)} s`;
               // At the step's right end: requests crowd the start of a window.
               ctx.textAlign = 'right';
               ctx.fillText(`limit found: ${limit} requests${per}`, x1 - 8, y - 6);
@@ -119,7 +120,7 @@
             ctx.lineTo(x, chartArea.bottom);
             ctx.stroke();
             ctx.fillText(
-              k === 0 ? `window ${windowMs / 1000} s` : `+${(k * windowMs) / 1000} s`,
+              k === 0 ? `window ${seconds(windowMs)} s` : `+${seconds(k * windowMs)} s`,
               x + 4,
               chartArea.top + 12,
             );
