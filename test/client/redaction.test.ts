@@ -62,14 +62,18 @@ describe('redaction in errors and traces', () => {
       body: { title: `Invalid credentials for password ${password}`, detail: password, password },
     });
 
-    const error = await client.login({ email: server.account.email, password }).catch((caught: unknown) => caught);
+    const error = await client
+      .login({ email: server.account.email, password })
+      .catch((caught: unknown) => caught);
     await close();
 
     expect(error).toBeInstanceOf(ApiError);
     const outputs = renderings(error, exchanges);
     expectAbsent(outputs, [password, 'Sess10nS3cret']);
     // The message still says what happened.
-    expect(outputs.string).toMatch(/^ApiError: POST \/api\/auth\/login → 401 Unauthorized: Invalid credentials for/);
+    expect(outputs.string).toMatch(
+      /^ApiError: POST \/api\/auth\/login → 401 Unauthorized: Invalid credentials for/,
+    );
     expect(outputs.trace).toContain('"password":"[REDACTED]"');
   });
 
@@ -80,7 +84,11 @@ describe('redaction in errors and traces', () => {
     server.queue('refresh', {
       status: 401,
       headers: { 'www-authenticate': `Bearer error="invalid_token" token=${pair.refreshToken}` },
-      body: { title: 'Invalid refresh token', detail: `spent: ${pair.refreshToken}`, refreshToken: pair.refreshToken },
+      body: {
+        title: 'Invalid refresh token',
+        detail: `spent: ${pair.refreshToken}`,
+        refreshToken: pair.refreshToken,
+      },
     });
 
     const error = await client.requestProtected().catch((caught: unknown) => caught);
@@ -98,7 +106,10 @@ describe('redaction in errors and traces', () => {
     const refreshToken = 'Mn3Bv6Cx9Zl2Kj4H';
     server.queue('login', { body: { accessToken, refreshToken } });
     await client.login(server.account);
-    server.queue('protected', { status: 403, body: { title: `token ${accessToken} may not do this (${refreshToken})` } });
+    server.queue('protected', {
+      status: 403,
+      body: { title: `token ${accessToken} may not do this (${refreshToken})` },
+    });
 
     const error = await client.requestProtected().catch((caught: unknown) => caught);
     await close();

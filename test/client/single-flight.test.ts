@@ -21,6 +21,35 @@ afterEach(async () => {
   await server?.close();
 });
 
+/**
+ * Holds the refresh on the server until the client has received `count` 401s, so every caller
+ * has seen its 401 while the refresh is in flight (no timing involved). Call the returned
+ * function after starting the calls.
+ */
+async function holdRefreshUntilClientSaw(count: number): Promise<() => void> {
+  const release = server.holdRefreshes();
+  let unauthorized = 0;
+  let allSeen: () => void = () => {};
+  const seen = new Promise<void>((resolve) => {
+    allSeen = resolve;
+  });
+  const store = client.tokenStore;
+  await client.close();
+  client = new AuthClient({
+    baseUrl: server.baseUrl,
+    tokenStore: store,
+    options: {
+      onExchange: (exchange) => {
+        if (exchange.status === 401 && exchange.route === undefined && ++unauthorized === count) allSeen();
+      },
+    },
+  });
+  return () => {
+    // A macrotask after the last 401, so each caller has reached the shared refresh.
+    seen.then(() => setImmediate(release));
+  };
+}
+
 async function loggedIn(options: FakeAuthServerOptions = {}, store: TokenStore = new MemoryTokenStore()) {
   server = await startFakeAuthServer(options);
   client = new AuthClient({ baseUrl: server.baseUrl, tokenStore: store });
@@ -30,11 +59,13 @@ async function loggedIn(options: FakeAuthServerOptions = {}, store: TokenStore =
 
 describe('401-triggered refresh', () => {
   test('50 concurrent calls with an expired access token cause exactly one refresh, and all succeed', async () => {
-    // The delay keeps the refresh in flight while the other 49 answers arrive, so they must join it.
-    const store = await loggedIn({ refreshDelayMs: 100 });
+    const store = await loggedIn();
     server.expireAccessTokens();
+    const release = await holdRefreshUntilClientSaw(50);
 
-    const results = await Promise.all(Array.from({ length: 50 }, () => client.requestProtected()));
+    const calls = Array.from({ length: 50 }, () => client.requestProtected());
+    release();
+    const results = await Promise.all(calls);
 
     expect(results.map((result) => result.status)).toEqual(Array(50).fill(200));
     expect(server.counts.refresh).toBe(1);
@@ -44,11 +75,14 @@ describe('401-triggered refresh', () => {
   });
 
   test('every waiter of a failed refresh gets the same RefreshFailedError, and the next login works', async () => {
-    await loggedIn({ refreshDelayMs: 50 });
+    await loggedIn();
     server.expireAccessTokens();
     server.queue('refresh', { status: 401, body: { title: 'Invalid or spent refresh token' } });
+    const release = await holdRefreshUntilClientSaw(10);
 
-    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => client.requestProtected()));
+    const calls = Array.from({ length: 10 }, () => client.requestProtected());
+    release();
+    const outcomes = await Promise.allSettled(calls);
 
     const reasons = outcomes.map((outcome) =>
       outcome.status === 'rejected' ? outcome.reason : outcome.value,
@@ -157,7 +191,9 @@ describe('401-triggered refresh', () => {
     server.expireAccessTokens();
     const realSave = store.save.bind(store);
     const protectedCallsAtSave: number[] = [];
+    // A slow disk: a client that does not wait for the save would retry meanwhile.
     store.save = async (pair) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
       await realSave(pair);
       protectedCallsAtSave.push(server.counts.protected);
     };
