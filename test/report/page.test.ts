@@ -77,7 +77,13 @@ describe.skipIf(!haveChromium)('index.html in headless Chromium (needs /usr/bin/
     return { page, consoleErrors, blocked };
   }
 
-  async function fullReports(): Promise<string> {
+  // One reports folder for the tests that only read it; each opens its own page.
+  let full: Promise<string> | undefined;
+  function fullReports(): Promise<string> {
+    full ??= writeFull();
+    return full;
+  }
+  async function writeFull(): Promise<string> {
     const dir = await tempDir();
     await mkdir(join(dir, 'pacts'));
     await writeFile(join(dir, 'pacts', 'client-api.json'), JSON.stringify(samplePact));
