@@ -6,12 +6,12 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { PACT_DIR, PROVIDER } from '../../contracts/pact-files.ts';
 import { ConfigError } from '../errors.ts';
 import { redactText, registerSecret } from '../redact/index.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
+import { renderJUnit } from '../report/junit.ts';
 import type { CheckResult, LayerReport } from '../report/types.ts';
 import type { Target } from '../target/index.ts';
 import type { BrokerConfig } from './broker.ts';
@@ -20,7 +20,8 @@ import { cleanupCheck, toChecks, type VerifierReport } from './results.ts';
 import { openVerificationSession, type VerificationSession } from './session.ts';
 import type { WorkerInput, WorkerOutput } from './worker.ts';
 
-export const DEFAULT_REPORT_DIR = fileURLToPath(new URL('../../reports/verification/', import.meta.url));
+/** Under the working directory, like every layer's reports. */
+export const DEFAULT_REPORT_DIR = join('reports', 'verification');
 
 export interface VerifyPactsOptions {
   target: Target;
@@ -31,7 +32,7 @@ export interface VerifyPactsOptions {
   /** Verify the broker's pacts for this provider and publish results (see broker.ts). */
   broker?: BrokerConfig & { providerVersion: string; branch?: string; publish: boolean };
   logLevel?: WorkerInput['logLevel'];
-  /** Where summary.json and verifier.log go; default reports/verification. */
+  /** Where summary.json, junit.xml and verifier.log go; default reports/verification. */
   reportDir?: string;
   /** Receives the verifier's output, redacted, once it has finished. */
   onOutput?: (text: string) => void;
@@ -138,9 +139,10 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<VerifyPa
       durationMs: Date.now() - started,
       checks,
     };
-    const summaryFile = join(reportDir, 'summary.json');
-    const logFile = join(reportDir, 'verifier.log');
+    const summaryFile = resolve(reportDir, 'summary.json');
+    const logFile = resolve(reportDir, 'verifier.log');
     await writeFileAtomic(summaryFile, `${JSON.stringify(report, null, 2)}\n`);
+    await writeFileAtomic(resolve(reportDir, 'junit.xml'), renderJUnit(report, { strictSecurity: false }));
     await writeFileAtomic(logFile, redactedLog);
     options.onOutput?.(redactedLog);
     return {
