@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.ts';
 
 export type DefectKind = 'behaviour' | 'security' | 'shape';
 
-export interface Defect {
+interface DefectEntry {
   name: string;
   description: string;
   /** The documented rule or standard the defect breaks. */
@@ -227,12 +227,16 @@ const LIST = [
     'errors are plain text instead of application/problem+json (the status stays right)',
     'RFC 9457: errors are problem details',
   ),
-] as const satisfies readonly Defect[];
+] as const satisfies readonly DefectEntry[];
 
 export type DefectName = (typeof LIST)[number]['name'];
 
+export interface Defect extends DefectEntry {
+  name: DefectName;
+}
+
 /** Every defect, in the order `facilioo-auth defects` lists them. */
-export const DEFECTS: readonly Defect[] & readonly { name: DefectName }[] = LIST;
+export const DEFECTS: readonly Defect[] = LIST;
 
 export const DEFECT_NAMES: readonly DefectName[] = LIST.map((d) => d.name);
 

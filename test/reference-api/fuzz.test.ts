@@ -90,14 +90,12 @@ const options = (valid: Json[]) =>
     fc
       .integer({ min: 60_000, max: 200_000 })
       .map((n): CallOptions => ({ json: { ...valid[0], email: 'x'.repeat(n) } })),
-    fc
-      .uint8Array({ maxLength: 200 })
-      .map(
-        (bytes): CallOptions => ({
-          raw: Buffer.from(bytes),
-          headers: { 'content-type': 'application/json' },
-        }),
-      ),
+    fc.uint8Array({ maxLength: 200 }).map(
+      (bytes): CallOptions => ({
+        raw: Buffer.from(bytes),
+        headers: { 'content-type': 'application/json' },
+      }),
+    ),
     fc
       .tuple(
         fc.constantFrom(
