@@ -15,6 +15,8 @@ import {
 } from './worker.ts';
 
 const WORKER = fileURLToPath(new URL('./worker-entry.ts', import.meta.url));
+/** The package root: `--import tsx` resolves from the child's working directory. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface VerificationSession {
   /** Runs one verification in the worker: its answer and its (unredacted) output. */
@@ -32,7 +34,8 @@ export function openVerificationSession(): VerificationSession {
 
   const start = (): ChildProcess => {
     const started = fork(WORKER, [], {
-      execArgv: ['--import', import.meta.resolve('tsx')],
+      execArgv: ['--import', 'tsx'],
+      cwd: ROOT,
       // Only what the worker is given: PACT_* variables in our environment must not steer the Pact core.
       env: { PACT_DO_NOT_TRACK: 'true', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -1,0 +1,166 @@
+// The provider side: the pacts hold against a clean reference API, and every defect that changes
+// a documented response shape fails verification with a message naming the interaction and the
+// field — so a staging server with that defect would fail the gate the same way.
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ApiError, AuthClient, MemoryTokenStore } from '../src/client/index.ts';
+import { DEFECTS, type DefectName } from '../src/reference-api/defects.ts';
+import { startReferenceApi } from '../src/reference-api/index.ts';
+import type { CheckResult } from '../src/report/types.ts';
+import { type ResolvedTarget, resolveTarget, type Target } from '../src/target/index.ts';
+import { listPactFiles } from '../src/verify/pacts.ts';
+import { openVerificationSession, type VerificationSession } from '../src/verify/session.ts';
+import { verifyPacts } from '../src/verify/verify.ts';
+import { writePacts } from '../src/verify/write-pacts.ts';
+import { PACT_DIR } from './pact-files.ts';
+import { scratchDir, targetFor } from './verify-support.ts';
+
+const LOGIN = 'login.a-login-with-the-right-password-that-skips-multi-factor-authentication';
+const REFRESH = 'refresh.a-refresh-with-the-live-token';
+const WRONG_PASSWORD = 'login.a-login-with-a-wrong-password';
+const SPENT_TOKEN = 'refresh.a-refresh-with-the-spent-token';
+
+/**
+ * For each shape defect: the interactions that must fail, and what every failure reason must
+ * name. Keyed by every shape defect the reference API has, so a new one fails here until covered.
+ */
+const SHAPE_DEFECTS: Record<string, { failing: string[]; names: RegExp }> = {
+  'access-token-renamed': { failing: [LOGIN, REFRESH], names: /accessToken/ },
+  'access-token-missing': { failing: [LOGIN, REFRESH], names: /accessToken/ },
+  'refresh-token-renamed': { failing: [LOGIN, REFRESH], names: /refreshToken/ },
+  'refresh-token-not-string': { failing: [LOGIN, REFRESH], names: /refreshToken/ },
+  'access-token-not-jwt': { failing: [LOGIN, REFRESH], names: /\$\.accessToken: expected a JWT/ },
+  'sub-as-string': { failing: [LOGIN, REFRESH], names: /\$\.accessToken: expected .*"sub" as a JSON object/ },
+  'problem-json-missing': {
+    failing: [WRONG_PASSWORD, SPENT_TOKEN],
+    names: /Content-Type: expected a JSON media type/,
+  },
+};
+
+const byId = (checks: CheckResult[]) => new Map(checks.map((check) => [check.id, check]));
+const failedIds = (checks: CheckResult[]) => checks.filter((c) => c.status === 'failed').map((c) => c.id);
+
+let resolved: ResolvedTarget;
+let session: VerificationSession;
+let reportDir: string;
+
+beforeAll(async () => {
+  // Run alone (`--project verification`), nothing has written the pacts yet.
+  if ((await listPactFiles(PACT_DIR)).length === 0) await writePacts(() => {});
+  resolved = await resolveTarget({ env: {} });
+  session = openVerificationSession();
+  reportDir = await scratchDir();
+});
+
+afterAll(async () => {
+  await session?.close();
+  await resolved?.close();
+});
+
+const setDefects = async (defects: string[]) => {
+  const response = await fetch(`${resolved.target.control}/defects`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ defects }),
+  });
+  expect(response.status).toBe(200);
+};
+
+describe('verification against the reference API', () => {
+  test('every interaction of the pacts holds against a clean reference API, and the target is left as found', async () => {
+    await setDefects([]);
+    const result = await verifyPacts({ target: resolved.target, session, reportDir });
+    const notPassed = result.checks.filter((check) => check.status !== 'passed');
+    expect(notPassed).toEqual([]);
+    // 18 interactions and the cleanup check: a pact that lost interactions would show here.
+    expect(result.checks.length).toBeGreaterThanOrEqual(19);
+    expect(result.ok).toBe(true);
+  });
+
+  test('the shape table covers every shape defect of the reference API', () => {
+    const shapeDefects = DEFECTS.filter((defect) => defect.kind === 'shape').map((defect) => defect.name);
+    expect(Object.keys(SHAPE_DEFECTS).sort()).toEqual([...shapeDefects].sort());
+  });
+
+  test.each(Object.entries(SHAPE_DEFECTS))(
+    'verification fails with a readable message when the API has the shape defect %s',
+    async (defect, { failing, names }) => {
+      await setDefects([defect as DefectName]);
+      try {
+        const result = await verifyPacts({ target: resolved.target, session, reportDir });
+        expect(result.ok).toBe(false);
+        const checks = byId(result.checks);
+        for (const id of failing) {
+          const check = checks.get(id);
+          expect(check?.status, `${id} should fail under ${defect}`).toBe('failed');
+          expect(check?.reason).toMatch(names);
+        }
+        // No failure explains itself with a raw token.
+        for (const id of failedIds(result.checks))
+          expect(checks.get(id)?.reason).not.toMatch(/eyJ[A-Za-z0-9_-]{12}/);
+      } finally {
+        await setDefects([]);
+      }
+    },
+  );
+
+  test('an interaction whose state needs what the target lacks is skipped with the reason, and not sent', async () => {
+    const withoutMailbox: Target = { ...resolved.target, mailbox: undefined };
+    const result = await verifyPacts({ target: withoutMailbox, session, reportDir });
+    const skipped = result.checks.filter((check) => check.status === 'skipped');
+    // The recovery-code states (the three changes, three of the four unblocks) need the mailbox.
+    expect(skipped.map((check) => check.id).sort()).toEqual(
+      [
+        'change-password-with-recovery-code.a-password-change-with-a-wrong-recovery-code',
+        'change-password-with-recovery-code.a-password-change-with-the-right-recovery-code',
+        'change-password-with-recovery-code.a-password-change-with-the-right-recovery-code-while-recovery-is-blocked',
+        'unblock-recovery-code.an-unblock-request-from-a-contractor',
+        'unblock-recovery-code.an-unblock-request-from-an-admin',
+        'unblock-recovery-code.an-unblock-request-from-the-owning-property-management-company',
+      ].sort(),
+    );
+    for (const check of skipped) expect(check.reason).toMatch(/has no mailbox/);
+    expect(result.ok).toBe(true);
+    // The verifier never saw them: its output names every interaction it ran.
+    const log = await readFile(result.logFile, 'utf8');
+    expect(log).toContain('a login with a wrong password');
+    expect(log).not.toContain('a password change with');
+    expect(log).not.toContain('an unblock request from');
+  });
+});
+
+describe('verification against a target without a control URL, as staging would be', () => {
+  test('states are created through the public routes and waits, and the recovery account is left as found', async () => {
+    // Short lifetimes stand in for staging's clock: the expired-token state waits for real.
+    const api = await startReferenceApi({
+      control: false,
+      accessTokenSeconds: 2,
+      limits: { permitLimit: 3, windowSeconds: 1 },
+    });
+    try {
+      const target = targetFor(api, { maxWaitSeconds: 6 });
+      const result = await verifyPacts({ target, session, reportDir });
+      expect(result.checks.filter((check) => check.status !== 'passed')).toEqual([]);
+
+      // As found: the target file's password works and recovery is not blocked (a right code is accepted).
+      const recovery = api.accounts.recovery;
+      const client = new AuthClient({ baseUrl: api.baseUrl, tokenStore: new MemoryTokenStore() });
+      await expect(
+        client.login({ email: recovery.email, password: recovery.password }),
+      ).resolves.toBeDefined();
+      const error = await client
+        .changePasswordWithRecoveryCode({
+          email: recovery.email,
+          password: recovery.password,
+          recoveryCode: '000000',
+        })
+        .catch((e) => e);
+      // One wrong code on an unblocked account is "wrong", not "blocked" (423 in the reference API).
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).status).toBe(400);
+      await client.close();
+    } finally {
+      await api.close();
+    }
+  });
+});
