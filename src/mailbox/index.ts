@@ -131,19 +131,25 @@ export class Mailbox {
    * Polls until the newest message to `address` created after `after` carries a code, and
    * returns the code (registered as a secret, so no log or report shows it). Server errors and
    * refused connections are retried until the deadline; an answer that is not the Mailpit API
-   * fails at once.
+   * fails at once. The first poll always completes (up to `requestTimeoutMs`), even past a
+   * shorter `timeoutMs`.
    */
   async waitForCode(address: string, { after, timeoutMs = this.#timeoutMs }: WaitOptions): Promise<string> {
     const started = performance.now();
     const deadline = started + timeoutMs;
-    const remaining = () => Math.max(1, Math.min(this.#requestTimeoutMs, deadline - performance.now()));
+    let firstPoll = true;
+    // The first poll always gets a full request timeout: a short wait against a slow mailbox
+    // must not report "nothing arrived" without having looked once.
+    const remaining = () =>
+      firstPoll
+        ? this.#requestTimeoutMs
+        : Math.max(1, Math.min(this.#requestTimeoutMs, deadline - performance.now()));
     let delay = this.#minPollMs;
     let seen = { fresh: 0, older: 0, unmatched: 0 };
     let lastFailure: string | undefined;
     for (;;) {
       try {
         const { fresh, older } = await this.#candidates(address, after, remaining());
-        seen = { fresh: fresh.length, older, unmatched: 0 };
         const newest = fresh[0];
         if (newest) {
           const code = extractCode(await this.#message(newest, remaining()), this.codePattern);
@@ -151,13 +157,15 @@ export class Mailbox {
             registerSecret(code);
             return code;
           }
-          seen.unmatched = 1;
         }
+        // Only a poll that completed says what the mailbox holds; a failed one keeps the last view.
+        seen = { fresh: fresh.length, older, unmatched: newest ? 1 : 0 };
         lastFailure = undefined;
       } catch (error) {
         if (error instanceof MailboxError) throw error;
         lastFailure = error instanceof Error ? error.message : String(error);
       }
+      firstPoll = false;
       const left = deadline - performance.now();
       if (left <= 0) break;
       await new Promise((resolve) => setTimeout(resolve, Math.min(delay, left)));

@@ -82,6 +82,14 @@ describe('waitForCode', () => {
     await expect(mailbox.waitForCode(ADDRESS, { after: secondsAgo(5) })).resolves.toBe('777777');
   });
 
+  test('a short timeout still gets one complete look at a slow mailbox', async () => {
+    stub.delayMs = 300;
+    stub.add({ To: [ADDRESS], Text: 'code 313131' });
+    await expect(mailbox.waitForCode(ADDRESS, { after: secondsAgo(5), timeoutMs: 50 })).resolves.toBe(
+      '313131',
+    );
+  });
+
   test('the timeout names the mailbox, the address and how long it waited', async () => {
     const error = await mailbox.waitForCode(ADDRESS, { after: new Date(), timeoutMs: 120 }).catch((e) => e);
     expect(error).toBeInstanceOf(MailboxTimeoutError);

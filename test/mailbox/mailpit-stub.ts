@@ -25,6 +25,8 @@ export interface MailpitStub {
   searches: number;
   /** Status codes to answer the next requests with, instead of the real answer. */
   failWith: number[];
+  /** Milliseconds every answer is held back, as a slow or distant mailbox would. */
+  delayMs: number;
   /** 405 for DELETE, as a mail catcher without that call would answer. */
   deleteSupported: boolean;
   requests: string[];
@@ -51,14 +53,19 @@ export async function startMailpitStub(prefix = '/mailbox'): Promise<MailpitStub
     onSearch: undefined,
     searches: 0,
     failWith: [],
+    delayMs: 0,
     deleteSupported: true,
     requests: [],
     close: async () => {},
   };
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' });
-    res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    const answer = () => {
+      res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' });
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    };
+    if (stub.delayMs > 0) setTimeout(answer, stub.delayMs);
+    else answer();
   };
   const toQuery = (query: string) => /to:"([^"]*)"/.exec(query)?.[1]?.toLowerCase() ?? '';
   // Mailpit's `to:` is a substring match; the stub keeps that, so exact filtering is the adapter's job.
