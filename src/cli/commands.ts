@@ -1,12 +1,16 @@
 import { register as broker } from './broker.ts';
+import { register as defects } from './defects.ts';
 import { register as inspectToken } from './inspect-token.ts';
 import type { RegisterCommand } from './main.ts';
 import { register as scenarios } from './scenarios.ts';
+import { register as serve } from './serve.ts';
 import { register as verify } from './verify.ts';
 
 /** Every subcommand, in the order `--help` lists them. One line per command module. */
 // biome-ignore format: one line per command module, so additions never touch each other's lines
 export const COMMANDS: RegisterCommand[] = [
+  serve,
+  defects,
   inspectToken,
   scenarios,
   verify,

@@ -1,0 +1,235 @@
+/**
+ * `facilioo-auth serve`: runs the embedded reference API until SIGINT/SIGTERM, prints where it
+ * listens, and with `--write-target FILE` writes a target file (and its public key files) that
+ * any suite or a QA engineer can point at.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ConfigError } from '../errors.ts';
+import { parseDefectNames } from '../reference-api/defects.ts';
+import { type RunningReferenceApi, type StartOptions, startReferenceApi } from '../reference-api/index.ts';
+import { LIMITER_ALGORITHMS, type LimitsOptions } from '../reference-api/rate-limiter.ts';
+import { DEFAULT_PATHS, type RouteName } from '../target/types.ts';
+import type { RegisterCommand } from './main.ts';
+
+export interface ServeFlags {
+  port: string;
+  host: string;
+  control?: boolean;
+  defect: string[];
+  writeTarget?: string;
+  accessTokenSeconds?: string;
+  refreshTokenSeconds?: string;
+  issuer?: string;
+  audience?: string;
+  seed?: string;
+  loadAccounts?: string;
+  limitAlgorithm?: string;
+  limit?: string;
+  limitWindowSeconds?: string;
+  limitSegments?: string;
+  limitTokensPerPeriod?: string;
+  limitReplenishSeconds?: string;
+  limitPartition?: string;
+  limitRejectStatus?: string;
+  retryAfter: boolean;
+  limitRoutes?: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const ROUTE_NAMES = Object.keys(DEFAULT_PATHS) as RouteName[];
+
+export const register: RegisterCommand = (program) => {
+  program
+    .command('serve')
+    .description('run the embedded reference facilioo auth API until Ctrl-C')
+    .option('--port <n>', 'port to listen on; 0 picks a free one', '0')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--control',
+      'serve the control API under /_control (clock, reset, recovery state, stats, defects)',
+    )
+    .option(
+      '--defect <name>',
+      'inject a defect; repeatable (`facilioo-auth defects` lists them)',
+      collect,
+      [],
+    )
+    .option(
+      '--write-target <file>',
+      'write a target file describing this server, and its key files beside it',
+    )
+    .option('--access-token-seconds <n>', 'access token lifetime (default 3600)')
+    .option('--refresh-token-seconds <n>', 'refresh token lifetime (default 30 days)')
+    .option('--issuer <host>', 'iss claim, a bare host name (default ref-api.facilioo.test)')
+    .option('--audience <host>', 'aud claim, a bare host name (default ref-app.facilioo.test)')
+    .option('--seed <n>', 'seed for the generated accounts (same seed, same accounts)')
+    .option('--load-accounts <n>', 'extra User accounts for load runs (default 20)')
+    .option('--limit-algorithm <name>', `DefaultRateLimitAuth algorithm: ${LIMITER_ALGORITHMS.join(', ')}`)
+    .option('--limit <n>', 'permits per window, or the token bucket size (default 5)')
+    .option('--limit-window-seconds <n>', 'window length (default 60)')
+    .option('--limit-segments <n>', 'sliding window segments (default 6)')
+    .option('--limit-tokens-per-period <n>', 'token bucket refill per period (default 1)')
+    .option('--limit-replenish-seconds <n>', 'token bucket refill period (default 12)')
+    .option('--limit-partition <key>', 'ip (default) or global')
+    .option('--limit-reject-status <status>', '429 (default) or 503 (ASP.NET default)')
+    .option('--no-retry-after', 'send no Retry-After header with rejections')
+    .option(
+      '--limit-routes <names>',
+      `comma-separated routes to limit, or none (default recoverPassword): ${ROUTE_NAMES.join(', ')}`,
+    )
+    .action(async (flags: ServeFlags) => {
+      const options = startOptions(flags);
+      const api = await startReferenceApi(options);
+      try {
+        const targetFile = flags.writeTarget ? await writeTarget(api, resolve(flags.writeTarget)) : undefined;
+        printBanner(api, targetFile);
+        await untilSignal();
+      } finally {
+        await api.close();
+      }
+      process.stdout.write('reference API stopped\n');
+    });
+};
+
+export function startOptions(flags: ServeFlags): StartOptions {
+  const limits: Partial<LimitsOptions> = { retryAfter: flags.retryAfter };
+  if (flags.limitAlgorithm !== undefined) {
+    limits.algorithm = oneOf('--limit-algorithm', flags.limitAlgorithm, LIMITER_ALGORITHMS);
+  }
+  if (flags.limit !== undefined) limits.permitLimit = integer('--limit', flags.limit, 1);
+  if (flags.limitWindowSeconds !== undefined) {
+    limits.windowSeconds = positive('--limit-window-seconds', flags.limitWindowSeconds);
+  }
+  if (flags.limitSegments !== undefined)
+    limits.segmentsPerWindow = integer('--limit-segments', flags.limitSegments, 1);
+  if (flags.limitTokensPerPeriod !== undefined) {
+    limits.tokensPerPeriod = integer('--limit-tokens-per-period', flags.limitTokensPerPeriod, 1);
+  }
+  if (flags.limitReplenishSeconds !== undefined) {
+    limits.replenishmentPeriodSeconds = positive('--limit-replenish-seconds', flags.limitReplenishSeconds);
+  }
+  if (flags.limitPartition !== undefined) {
+    limits.partitionBy = oneOf('--limit-partition', flags.limitPartition, ['ip', 'global'] as const);
+  }
+  if (flags.limitRejectStatus !== undefined) {
+    limits.rejectStatus = Number(
+      oneOf('--limit-reject-status', flags.limitRejectStatus, ['429', '503'] as const),
+    ) as 429 | 503;
+  }
+  if (flags.limitRoutes !== undefined) {
+    const names =
+      flags.limitRoutes.trim() === 'none' ? [] : flags.limitRoutes.split(',').map((name) => name.trim());
+    limits.routes = names.filter(Boolean).map((name) => oneOf('--limit-routes', name, ROUTE_NAMES));
+  }
+  const options: StartOptions = {
+    host: flags.host,
+    port: integer('--port', flags.port, 0, 65_535),
+    control: Boolean(flags.control),
+    defects: parseDefectNames(flags.defect, '--defect'),
+    limits,
+  };
+  if (flags.accessTokenSeconds !== undefined) {
+    options.accessTokenSeconds = integer('--access-token-seconds', flags.accessTokenSeconds, 1);
+  }
+  if (flags.refreshTokenSeconds !== undefined) {
+    options.refreshTokenSeconds = integer('--refresh-token-seconds', flags.refreshTokenSeconds, 1);
+  }
+  if (flags.issuer !== undefined) options.issuer = hostName('--issuer', flags.issuer);
+  if (flags.audience !== undefined) options.audience = hostName('--audience', flags.audience);
+  if (flags.seed !== undefined) options.seed = integer('--seed', flags.seed, 0);
+  if (flags.loadAccounts !== undefined)
+    options.loadAccounts = integer('--load-accounts', flags.loadAccounts, 0, 999);
+  return options;
+}
+
+/** Writes the key files beside the target file, then the target file, each atomically. */
+async function writeTarget(api: RunningReferenceApi, file: string): Promise<string> {
+  const directory = dirname(file);
+  const stem = basename(file).replace(/\.json$/i, '');
+  await mkdir(directory, { recursive: true });
+  const keyFiles = await Promise.all(
+    api.publicKeyPems.map(async (pem, i) => {
+      const name = `${stem}.key-${i + 1}.pem`;
+      await writeAtomically(join(directory, name), pem, 0o644);
+      // Relative to the target file, so the pair can be moved together.
+      return name;
+    }),
+  );
+  // The target file holds the seeded test passwords: readable by its owner only.
+  await writeAtomically(file, `${JSON.stringify(api.targetDocument(keyFiles), null, 2)}\n`, 0o600);
+  return file;
+}
+
+async function writeAtomically(file: string, content: string, mode: number): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, content, { mode });
+  await rename(temporary, file);
+}
+
+function printBanner(api: RunningReferenceApi, targetFile: string | undefined): void {
+  const lines = [
+    'facilioo reference API listening',
+    `  base URL     ${api.baseUrl}`,
+    `  mailbox URL  ${api.mailboxUrl}`,
+    ...(api.controlUrl ? [`  control URL  ${api.controlUrl}`] : []),
+    ...(targetFile ? [`  target file  ${targetFile}`] : []),
+    `  defects      ${api.activeDefects().join(', ') || 'none'}`,
+    'Stop with Ctrl-C.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function integer(flag: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const parsed = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+    throw new ConfigError(`${JSON.stringify(value)} is not a whole number from ${min} to ${max}`, {
+      where: flag,
+      hint: `pass a whole number from ${min} to ${max}`,
+    });
+  }
+  return parsed;
+}
+
+function positive(flag: string, value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) {
+    throw new ConfigError(`${JSON.stringify(value)} is not a positive number`, {
+      where: flag,
+      hint: 'pass a number of seconds above 0, e.g. 60',
+    });
+  }
+  return parsed;
+}
+
+function oneOf<const T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${JSON.stringify(value)} is not a valid value`, {
+      where: flag,
+      hint: `use one of: ${allowed.join(', ')}`,
+    });
+  }
+  return value as T;
+}
+
+function hostName(flag: string, value: string): string {
+  if (!/^[A-Za-z0-9.-]+$/.test(value)) {
+    throw new ConfigError(`${JSON.stringify(value)} is not a bare host name`, {
+      where: flag,
+      hint: 'facilioo tokens carry host names like dev-api.facilioo.de, without scheme or path',
+    });
+  }
+  return value;
+}

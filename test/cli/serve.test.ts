@@ -1,0 +1,133 @@
+// `facilioo-auth serve` is what a QA engineer runs: it prints where it listens, writes a target
+// file whose credentials and key work against it, stops cleanly on SIGTERM, and refuses bad
+// flags with exit 2 naming the flag.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { compactVerify, importSPKI } from 'jose';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { toSpkiPem } from '../../src/reference-api/keys.ts';
+
+const BIN = resolve(import.meta.dirname, '../../bin/facilioo-auth.js');
+
+describe('serve, spawned', () => {
+  let directory: string;
+  let child: ChildProcess;
+  let output = '';
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'facilioo-serve-'));
+    child = spawn(
+      process.execPath,
+      [BIN, 'serve', '--port', '0', '--control', '--write-target', join(directory, 'x.json')],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    baseUrl = await new Promise<string>((done, fail) => {
+      const poll = setInterval(() => {
+        const match = /base URL\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (match && output.includes('Stop with')) {
+          clearInterval(poll);
+          done(match[1]!);
+        }
+      }, 50);
+      child.once('exit', (code) => {
+        clearInterval(poll);
+        fail(new Error(`serve exited with ${code} before listening:\n${output}`));
+      });
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  test('prints its base, mailbox and control URLs', () => {
+    expect(output).toContain(`mailbox URL  ${baseUrl}/mailbox`);
+    expect(output).toContain(`control URL  ${baseUrl}/_control`);
+  });
+
+  test("the written target's credentials log in, and its key file verifies the token", async () => {
+    const target = JSON.parse(await readFile(join(directory, 'x.json'), 'utf8'));
+    expect(target.baseUrl).toBe(baseUrl);
+    expect(target.control).toBe(`${baseUrl}/_control`);
+    expect(target.mailbox).toEqual({
+      kind: 'mailpit',
+      url: `${baseUrl}/mailbox`,
+      codePattern: '\\b(\\d{6})\\b',
+    });
+    const { email, password } = target.accounts.propertyManagementCompany;
+    const reply = await request(`${target.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    expect(reply.statusCode).toBe(200);
+    const { accessToken } = (await reply.body.json()) as { accessToken: string };
+    expect(target.jwt.publicKeys).toEqual(['x.key-1.pem']);
+    const pem = await readFile(join(directory, target.jwt.publicKeys[0]), 'utf8');
+    expect(pem).toMatch(/^-----BEGIN RSA PUBLIC KEY-----/);
+    await expect(
+      compactVerify(accessToken, await importSPKI(toSpkiPem(pem), 'RS256')),
+    ).resolves.toBeDefined();
+  });
+
+  test('the target file is readable by its owner only (it holds the test passwords)', async () => {
+    expect((await stat(join(directory, 'x.json'))).mode & 0o077).toBe(0);
+  });
+
+  test('SIGTERM closes it gracefully with exit code 0', async () => {
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('reference API stopped');
+  });
+});
+
+describe('serve, with bad flags', () => {
+  async function run(...args: string[]): Promise<{ code: number; stderr: string }> {
+    let stderr = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      stderr += String(chunk);
+      return true;
+    });
+    try {
+      return { code: await main(['node', 'facilioo-auth', 'serve', ...args]), stderr };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  test.each([
+    [['--defect', 'no-such-defect'], '--defect', 'refresh-token-reusable'],
+    [['--port', '70000'], '--port', 'from 0 to 65535'],
+    [
+      ['--limit-algorithm', 'leaky-bucket'],
+      '--limit-algorithm',
+      'fixed-window, sliding-window, token-bucket',
+    ],
+    [['--limit-partition', 'user'], '--limit-partition', 'ip, global'],
+    [['--limit-reject-status', '500'], '--limit-reject-status', '429, 503'],
+    [['--limit-routes', 'login,logout'], '--limit-routes', 'recoverPassword'],
+    [['--limit', '0'], '--limit', 'from 1'],
+    [['--limit-window-seconds', 'soon'], '--limit-window-seconds', 'positive'],
+    [['--issuer', 'https://dev-api.facilioo.de/'], '--issuer', 'bare host name'],
+  ])('%j exits 2 naming %s and the valid values', async (args, flag, valid) => {
+    const { code, stderr } = await run(...args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(flag);
+    expect(stderr).toContain(valid);
+  });
+});
