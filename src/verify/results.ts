@@ -67,8 +67,7 @@ function decoded(value: unknown): unknown {
 
 /** `Expected 'x' to match '<regex>'` → the regex, so its meaning can be shown instead. */
 function patternIn(text: string): string | undefined {
-  const match = /to match '(.*)'\s*$/s.exec(text);
-  return match?.[1]?.replace(/\\\\/g, '\\');
+  return /to match '(.*)'\s*$/s.exec(text)?.[1];
 }
 
 function meaningOf(pattern: string | undefined): string | undefined {

@@ -1,0 +1,74 @@
+// The state handlers create states on the target itself and report what they could not create,
+// as a skip with the reason — never as a silent pass.
+import { describe, expect, test } from 'vitest';
+import { STATES } from '../../contracts/states.ts';
+import {
+  DEFAULT_OPTIONS,
+  DEFAULT_PATHS,
+  DEFAULT_PROTECTED_PATH,
+  type Target,
+} from '../../src/target/index.ts';
+import { createStateHandlers, StateSkipped, wrongCodeFor } from '../../src/verify/state-handlers.ts';
+
+const target: Target = {
+  name: 'bare',
+  source: 'bare.json',
+  // Nothing listens here; the handlers under test must not need to call it.
+  baseUrl: 'http://127.0.0.1:9',
+  jwt: { issuer: undefined, audience: undefined, publicKeys: [] },
+  accounts: {},
+  mailbox: undefined,
+  protectedPath: DEFAULT_PROTECTED_PATH,
+  paths: { ...DEFAULT_PATHS },
+  options: { ...DEFAULT_OPTIONS },
+  control: undefined,
+};
+
+describe('wrongCodeFor', () => {
+  test('a wrong code differs from the right one in every digit, and shifted codes differ from each other', () => {
+    for (const code of ['000000', '123456', '999999', '090909']) {
+      const wrong = [1, 2, 3, 4, 5].map((shift) => wrongCodeFor(code, shift));
+      for (const candidate of wrong) {
+        expect(candidate).toHaveLength(code.length);
+        for (let i = 0; i < code.length; i++) expect(candidate[i]).not.toBe(code[i]);
+      }
+      expect(new Set(wrong).size).toBe(5);
+    }
+  });
+});
+
+describe('createStateHandlers', () => {
+  test('there is a handler for every state the consumer tests can name', () => {
+    const { stateHandlers } = createStateHandlers(target);
+    expect(Object.keys(stateHandlers).sort()).toEqual(
+      Object.values(STATES)
+        .map((s) => s.name)
+        .sort(),
+    );
+  });
+
+  test('a state needing an account the target lacks is skipped with the field named, and recorded', async () => {
+    const set = createStateHandlers(target);
+    const setup = set.stateHandlers[STATES.liveRefreshToken.name]!.setup;
+    const error = await setup({ account: 'admin' }).catch((e) => e);
+    expect(error).toBeInstanceOf(StateSkipped);
+    expect(error.message).toBe('target "bare" (bare.json) has no accounts.admin');
+    expect(set.events).toEqual([
+      {
+        state: STATES.liveRefreshToken.name,
+        params: { account: 'admin' },
+        action: 'setup',
+        outcome: 'skipped',
+        reason: 'target "bare" (bare.json) has no accounts.admin',
+      },
+    ]);
+    await set.close();
+  });
+
+  test('the unknown-address state never hands out an address that could receive mail', async () => {
+    const set = createStateHandlers(target);
+    const values = await set.stateHandlers[STATES.unknownAddress.name]!.setup({});
+    expect(values?.email).toMatch(/@facilioo-auth-suite\.invalid$/);
+    await set.close();
+  });
+});
