@@ -88,7 +88,7 @@ export interface LoginInput {
   skipMultiFactorAuthentication?: boolean;
 }
 
-export interface RequestInit {
+export interface RequestOptions {
   body?: unknown;
   /**
    * Extra headers. An `authorization` header here is sent as given and switches off the
@@ -287,7 +287,11 @@ export class AuthClient {
   }
 
   /** An authenticated call to any path under the base URL; a 401 refreshes once and retries once. */
-  async request<T = unknown>(method: string, path: string, init: RequestInit = {}): Promise<ApiResponse<T>> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    init: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
     const call: Call = { method: method.toUpperCase(), path, route: undefined, body: init.body };
     if (init.headers) call.headers = init.headers;
     const manual = Object.keys(init.headers ?? {}).some((name) => name.toLowerCase() === 'authorization');
@@ -428,7 +432,8 @@ export class AuthClient {
         status: raw.status,
         problem: raw.json,
         headers: raw.headers,
-        ...(raw.jsonError ? { bodyText: raw.text } : {}),
+        // Not a problem object (HTML from a proxy, a bare string): keep the text for the message.
+        ...(raw.jsonError || (raw.text.trim() !== '' && !isObject(raw.json)) ? { bodyText: raw.text } : {}),
       });
     }
     if (raw.jsonError) {

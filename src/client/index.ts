@@ -7,7 +7,7 @@ export {
   type Exchange,
   type LoginInput,
   REFRESH_TOKEN_OBJECT_KEYS,
-  type RequestInit,
+  type RequestOptions,
 } from './auth-client.ts';
 export {
   ApiError,

@@ -110,8 +110,16 @@ function maskRegistered(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // Text
 
-/** `Bearer <credential>` and `Basic <credential>`: the credential is masked, the scheme kept. */
-const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)[A-Za-z0-9\-._~+/]{4,}=*/gi;
+/**
+ * `Bearer <credential>` and `Basic <credential>`: the credential is masked, the scheme kept.
+ * Only credential-looking words count (a digit or symbol, or 20+ characters), so prose such as
+ * "basic checks" and challenges such as `Bearer error="invalid_token"` stay readable.
+ */
+const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)([A-Za-z0-9\-._~+/]{4,}=*)/gi;
+const looksLikeCredential = (word: string) => word.length >= 20 || /[^A-Za-z]/.test(word);
+/** `Authorization: ...`, `Cookie: ...` lines in logs and dumps (JSON pairs are JSON_PAIR's). */
+const HEADER_LINE =
+  /\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key)(\s*:\s*)([^\s"][^\r\n"]*)/gi;
 /**
  * Base64url JSON objects start with `eyJ` (`{"`). Any such run of 12+ characters is masked with
  * whatever segments follow it, so a JWT cut off mid-payload (a truncated log line) is caught too.
@@ -131,7 +139,23 @@ const KEY_EQUALS = /\b([A-Za-z][A-Za-z0-9_-]*)=([^&\s"',;]+)/g;
 /** Masks every secret this module can recognise in free text. */
 export function redactText(text: string): string {
   let out = maskRegistered(text);
-  out = out.replace(AUTH_SCHEME, (_match, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
+  out = out.replace(HEADER_LINE, (_match, name: string, colon: string, value: string) => {
+    const scheme = /authorization$/i.test(name) ? /^([A-Za-z][\w-]*)\s+\S/.exec(value)?.[1] : undefined;
+    return `${name}${colon}${scheme ? `${scheme} ` : ''}${REDACTED}`;
+  });
+  out = out.replace(
+    AUTH_SCHEME,
+    (match, scheme: string, space: string, credential: string, offset: number, whole: string) => {
+      const bare = credential.replace(/=+$/, '');
+      // `Bearer error="invalid_token"` is a challenge's auth-param, not a credential.
+      const authParam =
+        credential.endsWith('=') && whole[offset + match.length] === '"' && /^[A-Za-z_]+$/.test(bare);
+      // Basic credentials are base64 (length a multiple of 4), which may well be letters only.
+      const basic = scheme.toLowerCase() === 'basic' && credential.length >= 8 && credential.length % 4 === 0;
+      return !authParam && (basic || looksLikeCredential(bare)) ? `${scheme}${space}${REDACTED}` : match;
+    },
+  );
+
   out = out.replace(JWT_LIKE, REDACTED_JWT);
   out = out.replace(THREE_SEGMENTS, REDACTED_JWT);
   out = out.replace(JSON_PAIR, (match, quote: string, key: string, colon: string, value: string) => {
@@ -210,7 +234,7 @@ export type HeadersLike =
 
 function maskHeader(name: string, value: string): string {
   if (name === 'authorization' || name === 'proxy-authorization') {
-    const scheme = /^(\S+)\s+\S/.exec(value)?.[1];
+    const scheme = /authorization$/i.test(name) ? /^([A-Za-z][\w-]*)\s+\S/.exec(value)?.[1] : undefined;
     return scheme ? `${scheme} ${REDACTED}` : REDACTED;
   }
   if (name === 'set-cookie') {

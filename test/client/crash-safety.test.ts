@@ -66,6 +66,7 @@ test(`killed with SIGKILL ${KILLS} times mid-rotation, the store always holds a 
   let previous: Pair | undefined;
   let keptOld = 0;
   let keptNew = 0;
+  const distinct = new Set<string>();
   const started = performance.now();
 
   for (let kill = 0; kill < KILLS; kill++) {
@@ -74,7 +75,7 @@ test(`killed with SIGKILL ${KILLS} times mid-rotation, the store always holds a 
     child.send('go');
     await server.waitForCount('refresh', server.counts.refresh + 1 + Math.floor(Math.random() * 4));
     // Land anywhere in: response in transit, parsing, temp write, fsync, rename, directory fsync.
-    await sleep(Math.random() * 12);
+    await sleep(Math.random() * 30);
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
@@ -90,6 +91,7 @@ test(`killed with SIGKILL ${KILLS} times mid-rotation, the store always holds a 
     expect(candidates.some((pair) => same(pair, loaded))).toBe(true);
     if (same(loaded, server.issued.at(-1))) keptNew += 1;
     else keptOld += 1;
+    distinct.add(loaded!.refreshToken);
     previous = loaded;
   }
   for (const child of pending) (await child).kill('SIGKILL');
@@ -98,7 +100,9 @@ test(`killed with SIGKILL ${KILLS} times mid-rotation, the store always holds a 
     `crash-safety: ${KILLS} kills, ${server.counts.refresh} refreshes, ${server.counts.login} logins; ` +
       `store kept the new pair ${keptNew}×, the old pair ${keptOld}×; ${Math.round(performance.now() - started)} ms`,
   );
-  // Both outcomes happened, so kills really landed between the server's rotation and the save.
+  // The store really moved on (a client that never saved would keep one pair throughout)...
+  expect(distinct.size).toBeGreaterThan(KILLS / 2);
+  // ...and both outcomes happened, so kills really landed between the server's rotation and the save.
   expect(keptOld).toBeGreaterThan(0);
   expect(keptNew).toBeGreaterThan(0);
 }, 90_000);

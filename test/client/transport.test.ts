@@ -117,6 +117,17 @@ describe('transport failures', () => {
     expect((error as ApiError).bodyText).toContain('Bad gateway');
   });
 
+  test('an error whose JSON body is a bare string still says what the server said', async () => {
+    await clientFor();
+    server.queue('recoverPassword', { status: 400, body: 'email is not a valid address' });
+
+    const error = await failure(client.recoverPassword('not-an-email'));
+
+    expect((error as Error).message).toBe(
+      'POST /api/auth/recover-password → 400 Bad Request: "email is not a valid address"',
+    );
+  });
+
   test('a problem+json error is parsed into the ApiError and its title ends the message', async () => {
     await clientFor();
 

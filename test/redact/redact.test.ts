@@ -99,8 +99,26 @@ describe('redactText', () => {
     expectNoTrace(out, truncated);
   });
 
-  test('masks Bearer credentials, keeping the scheme', () => {
-    expect(redactText('authorization: Bearer abc123def456ghi')).toBe(`authorization: Bearer ${REDACTED}`);
+  test('masks Bearer and Basic credentials in prose, keeping the scheme', () => {
+    expect(redactText('sent Bearer abc123def456ghi')).toBe(`sent Bearer ${REDACTED}`);
+    expect(redactText('sent bearer opaqueopaqueopaqueopaque')).toBe(`sent bearer ${REDACTED}`);
+    expect(redactText('sent Bearer Ab1cD2eF3 and Basic dXNlcjpwYXNz')).toBe(
+      `sent Bearer ${REDACTED} and Basic ${REDACTED}`,
+    );
+    expect(redactText('{"h":"Basic dXNlcjpwYXNzd29yZA=="}')).toBe(`{"h":"Basic ${REDACTED}"}`);
+  });
+
+  test('masks header lines in dumps, whatever the credential looks like', () => {
+    expect(redactText('Authorization: Bearer short\nCookie: sid=abc; theme=dark\nAccept: */*')).toBe(
+      `Authorization: Bearer ${REDACTED}\nCookie: ${REDACTED}\nAccept: */*`,
+    );
+  });
+
+  test('leaves auth-scheme words in prose and challenges readable', () => {
+    const text =
+      'run basic checks; send it as the bearer credential; WWW-Authenticate: Bearer error="invalid_token"';
+
+    expect(redactText(text)).toBe(text);
   });
 
   test('masks JSON pairs with sensitive keys in raw text, strings, numbers and unterminated strings', () => {
