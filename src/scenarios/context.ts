@@ -49,6 +49,12 @@ export interface CheckContext {
   readonly control: ControlClient | undefined;
   /** A new client; `waitOnRateLimit: false` shows 429s instead of waiting them out. */
   client(options?: { waitOnRateLimit?: boolean }): TracedClient;
+  /**
+   * A client with `connections` connections already open, for checks that need requests to
+   * reach the server together: without it, connection setup spreads a burst out so far that a
+   * race window on the server is never hit.
+   */
+  burstClient(connections: number): Promise<TracedClient>;
   /** The account in `slot`; skips the check when the target has none. */
   account(slot: AccountSlot): Credentials;
   /** A fresh client logged in as `slot`. */
@@ -184,6 +190,19 @@ export class Context implements CheckContext {
       refreshCount: () => exchanges.filter((exchange) => exchange.route === 'refresh').length,
     };
     this.#clients.push(traced);
+    return traced;
+  }
+
+  async burstClient(connections: number): Promise<TracedClient> {
+    const traced = this.client({ waitOnRateLimit: false });
+    // Unauthenticated GETs of the protected path: cheap, harmless, and each holds a connection open.
+    await Promise.allSettled(
+      Array.from({ length: connections }, () =>
+        traced.client.request('GET', this.target.protectedPath, {
+          headers: { authorization: 'Bearer warm-up' },
+        }),
+      ),
+    );
     return traced;
   }
 

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiError, type ApiResponse } from '../client/index.ts';
 import { registerSecret } from '../redact/index.ts';
 import type { Credentials } from '../target/index.ts';
-import type { CheckContext } from './context.ts';
+import type { CheckContext, TracedClient } from './context.ts';
 import { ensure, fail } from './expect.ts';
 
 /** DOC: five wrong recovery codes block the account for 24 hours. */
@@ -79,9 +79,9 @@ export class RecoveryAccount {
    * Submits `code` with a new temporary password. Refusals are returned, not thrown: whether a
    * refusal is right is the check's call. A 5xx is never a refusal.
    */
-  async tryCode(code: string): Promise<CodeAttempt> {
+  async tryCode(code: string, via?: TracedClient): Promise<CodeAttempt> {
     const ctx = this.#ctx;
-    const { client } = ctx.client();
+    const { client } = via ?? ctx.client();
     // Whatever the answer, the password may have changed (a timeout after the server committed).
     this.#passwordChanged = true;
     try {
@@ -104,8 +104,8 @@ export class RecoveryAccount {
   }
 
   /** Submits a wrong code; it must be refused. Counts towards the block. */
-  async wrongAttempt(code: string, offset = 1): Promise<CodeAttempt> {
-    const attempt = await this.tryCode(wrongCode(code, offset));
+  async wrongAttempt(code: string, offset = 1, via?: TracedClient): Promise<CodeAttempt> {
+    const attempt = await this.tryCode(wrongCode(code, offset), via);
     ensure(
       !attempt.accepted,
       `a wrong recovery code was accepted (${attempt.status}) for ${this.email}: any code works`,

@@ -131,24 +131,24 @@ export function cleanupResult(outcomes: readonly CheckOutcome[], durationMs = 0)
 }
 
 /**
- * Every selected check, concurrently where the scheduler allows; checks that spend the rate
- * limit on purpose run after all the others so they cannot starve them. Results come in the
- * registry's order, then the cleanup verdict.
+ * Every selected check: first those that must run alone (quick clock moves and timing
+ * measurements, which would otherwise hold back everything queued behind them), then the rest
+ * concurrently where the scheduler allows, and last those that spend the rate limit on purpose,
+ * so they cannot starve the others. Results come in the registry's order, then the cleanup verdict.
  */
 export async function runChecks(target: Target, options: RunOptions = {}): Promise<CheckResult[]> {
   const started = performance.now();
   const selected = selectChecks(options.checks ?? ALL_CHECKS, options.only);
   const run = new ScenarioRun(target, options);
   const drains = (check: Check) => check.disturbs.includes('rateLimit');
+  const alone = (check: Check) => !drains(check) && claimOf(check, target).alone;
   const outcomes = new Map<Check, CheckOutcome>();
-  await Promise.all(
-    selected
-      .filter((check) => !drains(check))
-      .map(async (check) => {
-        outcomes.set(check, await run.run(check));
-      }),
-  );
-  for (const check of selected.filter(drains)) outcomes.set(check, await run.run(check));
+  const runOne = async (check: Check) => {
+    outcomes.set(check, await run.run(check));
+  };
+  for (const check of selected.filter(alone)) await runOne(check);
+  await Promise.all(selected.filter((check) => !drains(check) && !alone(check)).map(runOne));
+  for (const check of selected.filter(drains)) await runOne(check);
   const ordered = selected.map((check) => outcomes.get(check)!);
   return [
     ...ordered.map((outcome) => outcome.result),
