@@ -64,7 +64,9 @@ export const DEFAULT_REFRESH_TOKEN_SECONDS = 30 * 24 * 3600;
 const WHERE = 'reference API options';
 
 export function resolveOptions(options: ReferenceApiOptions = {}): ResolvedOptions {
-  const limits: LimitsOptions = { ...DEFAULT_LIMITS, ...options.limits };
+  // An explicitly undefined field means "the default", as it does for the top-level options.
+  const givenLimits = Object.entries(options.limits ?? {}).filter(([, value]) => value !== undefined);
+  const limits: LimitsOptions = { ...DEFAULT_LIMITS, ...Object.fromEntries(givenLimits) };
   const keyCount = options.keys?.length ?? 1;
   if (options.keys && keyCount === 0)
     throw invalid('keys', 'is empty', 'pass at least one key pair, or none');
