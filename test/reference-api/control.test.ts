@@ -61,6 +61,14 @@ describe('with control: true', () => {
     expect((await control('POST', '/clock', { set: 'yesterday' })).status).toBe(400);
   });
 
+  test('the clock cannot be moved beyond dates that print as ISO, so nothing later fails with a 500', async () => {
+    const start = api.clock.now();
+    expect((await control('POST', '/clock', { advanceSeconds: 1e300 })).status).toBe(400);
+    expect((await control('POST', '/clock', { set: '+275760-09-13T00:00:00.000Z' })).status).toBe(400);
+    expect((await control('POST', '/clock', { set: '1969-12-31T23:59:59.999Z' })).status).toBe(400);
+    expect(api.clock.now()).toBe(start);
+  });
+
   test('reset restores passwords, tokens, outbox, recovery state and clock', async () => {
     const recovery = api.accounts.recovery;
     const { refreshToken } = await login(api, 'user');
