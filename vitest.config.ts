@@ -36,8 +36,8 @@ export default defineConfig({
           name: 'verification',
           include: ['contracts/**/*.verify.test.ts'],
           sequence: { groupOrder: 1 },
+          // The verifier runs in worker processes, one per test file, so the files may run side by side.
           pool: 'forks',
-          poolOptions: { forks: { singleFork: true } },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

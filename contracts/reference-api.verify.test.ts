@@ -8,11 +8,9 @@ import { DEFECTS, type DefectName } from '../src/reference-api/defects.ts';
 import { startReferenceApi } from '../src/reference-api/index.ts';
 import type { CheckResult } from '../src/report/types.ts';
 import { type ResolvedTarget, resolveTarget, type Target } from '../src/target/index.ts';
-import { listPactFiles } from '../src/verify/pacts.ts';
 import { openVerificationSession, type VerificationSession } from '../src/verify/session.ts';
 import { verifyPacts } from '../src/verify/verify.ts';
-import { writePacts } from '../src/verify/write-pacts.ts';
-import { PACT_DIR } from './pact-files.ts';
+import { ensurePacts } from '../src/verify/write-pacts.ts';
 import { scratchDir, targetFor } from './verify-support.ts';
 
 const LOGIN = 'login.a-login-with-the-right-password-that-skips-multi-factor-authentication';
@@ -46,7 +44,7 @@ let reportDir: string;
 
 beforeAll(async () => {
   // Run alone (`--project verification`), nothing has written the pacts yet.
-  if ((await listPactFiles(PACT_DIR)).length === 0) await writePacts(() => {});
+  await ensurePacts();
   resolved = await resolveTarget({ env: {} });
   session = openVerificationSession();
   reportDir = await scratchDir();

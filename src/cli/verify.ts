@@ -15,7 +15,7 @@ import { resolveTarget } from '../target/index.ts';
 import { brokerConfig, buildInfo } from '../verify/broker.ts';
 import { listPactFiles } from '../verify/pacts.ts';
 import { DEFAULT_REPORT_DIR, type VerifyPactsOptions, verifyPacts } from '../verify/verify.ts';
-import { writePacts } from '../verify/write-pacts.ts';
+import { ensurePacts } from '../verify/write-pacts.ts';
 import type { RegisterCommand } from './main.ts';
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -95,7 +95,7 @@ export const register: RegisterCommand = (program, setExitCode) => {
         process.stderr.write(
           'verify: no pacts in reports/pacts yet; writing them first (npx vitest run --project contracts)\n',
         );
-        await writePacts((text) => process.stderr.write(text));
+        await ensurePacts((text) => process.stderr.write(text));
       }
 
       const resolved = await resolveTarget({ file: flags.target, env });

@@ -19,4 +19,4 @@ export {
   type VerifyPactsResult,
   verifyPacts,
 } from './verify.ts';
-export { writePacts } from './write-pacts.ts';
+export { ensurePacts, writePacts } from './write-pacts.ts';

@@ -3,8 +3,10 @@
  * running them is the only way to get pacts that match this checkout.
  */
 import { spawn } from 'node:child_process';
+import { mkdir, rmdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { PACT_DIR } from '../../contracts/pact-files.ts';
 import { listPactFiles } from './pacts.ts';
@@ -36,4 +38,33 @@ export async function writePacts(write: (text: string) => void): Promise<string[
   if (files.length === 0)
     throw new Error(`the consumer contracts passed but wrote no pact file to ${PACT_DIR}`);
   return files;
+}
+
+/**
+ * The pact files, written first if there are none. Processes that start together (parallel test
+ * files) take turns through a lock directory, so one writes and the others wait and reuse:
+ * two contracts runs at once would clear each other's output.
+ */
+export async function ensurePacts(write: (text: string) => void = () => {}): Promise<string[]> {
+  const existing = await listPactFiles(PACT_DIR);
+  if (existing.length > 0) return existing;
+  const lock = `${PACT_DIR.replace(/[\\/]+$/, '')}.lock`;
+  await mkdir(dirname(lock), { recursive: true });
+  for (let waited = 0; ; waited += 250) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+      if (waited > 180_000)
+        throw new Error(`${lock} has been held for 3 minutes; remove it if no contracts run is going on`);
+      await sleep(250);
+    }
+  }
+  try {
+    const written = await listPactFiles(PACT_DIR);
+    return written.length > 0 ? written : await writePacts(write);
+  } finally {
+    await rmdir(lock);
+  }
 }
