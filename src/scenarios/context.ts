@@ -141,6 +141,8 @@ export class Context implements CheckContext {
   #mailbox: Mailbox | undefined;
   #recovery: RecoveryAccount | undefined;
   #phase = '';
+  /** Rate-limit waits of this check's clients so far. */
+  #waitedMs = 0;
 
   constructor(env: RunEnvironment, check: Check) {
     this.#env = env;
@@ -176,8 +178,12 @@ export class Context implements CheckContext {
         refreshTokenShape: target.options.refreshTokenShape,
         recoveryCodeType: target.options.recoveryCodeType,
         // With clock control a limit is skipped over by moving the clock (rateLimited()), never waited for.
-        rateLimit: { maxTotalWaitMs: wait ? target.options.maxWaitSeconds * 1000 : 0 },
+        // The bound is per check: a client made later gets what earlier clients left of it.
+        rateLimit: {
+          maxTotalWaitMs: wait ? Math.max(0, target.options.maxWaitSeconds * 1000 - this.#waitedMs) : 0,
+        },
         onExchange: (exchange) => {
+          this.#waitedMs += exchange.retryAfterMs ?? 0;
           exchanges.push(exchange);
           this.trace(formatExchange(exchange));
         },
@@ -278,7 +284,7 @@ export class Context implements CheckContext {
         if (waitMs === undefined) throw error;
         if (!this.control) {
           this.skip(
-            `${what} stayed rate limited (${(error as ApiError).status}) beyond options.maxWaitSeconds (${this.target.options.maxWaitSeconds} s) of waiting`,
+            `${what} stayed rate limited (${(error as ApiError).status}) beyond options.maxWaitSeconds (${this.target.options.maxWaitSeconds} s) of waiting in this check`,
           );
         }
         // Without Retry-After, a window of a minute is ASP.NET's usual; the loop bound ends a limiter that never opens.
