@@ -54,7 +54,7 @@ export interface CheckContext {
    * reach the server together: without it, connection setup spreads a burst out so far that a
    * race window on the server is never hit.
    */
-  burstClient(connections: number): Promise<TracedClient>;
+  burstClient(connections: number, options?: { waitOnRateLimit?: boolean }): Promise<TracedClient>;
   /** The account in `slot`; skips the check when the target has none. */
   account(slot: AccountSlot): Credentials;
   /** A fresh client logged in as `slot`. */
@@ -199,8 +199,9 @@ export class Context implements CheckContext {
     return traced;
   }
 
-  async burstClient(connections: number): Promise<TracedClient> {
-    const traced = this.client({ waitOnRateLimit: false });
+  async burstClient(connections: number, options: { waitOnRateLimit?: boolean } = {}): Promise<TracedClient> {
+    // A burst is about requests arriving together; waiting out a limit would spread it.
+    const traced = this.client({ waitOnRateLimit: options.waitOnRateLimit ?? false });
     // Unauthenticated GETs of the protected path: cheap, harmless, and each holds a connection open.
     await Promise.allSettled(
       Array.from({ length: connections }, () =>
