@@ -112,7 +112,11 @@ export function classify(timeline: readonly Observation[], rejectStatuses = DEFA
   const classified: Classified[] = sorted.map((o, index) => {
     if (rejectStatus === null && rejectStatuses.includes(o.status)) rejectStatus = o.status;
     const verdict: Verdict =
-      o.status === rejectStatus ? 'rejected' : o.status === 0 || o.status >= 500 ? 'error' : 'admitted';
+      o.status === rejectStatus
+        ? 'rejected'
+        : o.status === 0 || o.status >= 500 || rejectStatuses.includes(o.status)
+          ? 'error'
+          : 'admitted';
     return { ...o, index, verdict };
   });
   return { classified, rejectStatus: rejectStatus as number | null };
@@ -206,6 +210,24 @@ function intersect(a: Interval, b: Interval): Interval | null {
   return lo <= hi ? { lo, hi } : null;
 }
 
+/** Whole numbers k ≥ 1 for which a span in [lo, hi] can be k windows of a size within `w`. */
+function feasibleMultiples(w: Interval, lo: number, hi: number): number[] {
+  const ks: number[] = [];
+  const from = Math.max(1, Math.ceil(lo / Math.max(w.hi, 1e-9) - 1e-9));
+  const to = w.lo > 0 ? Math.floor(hi / w.lo + 1e-9) : from;
+  for (let k = from; k <= Math.min(to, from + 50); k++) {
+    if (intersect(w, { lo: lo / k, hi: hi / k })) ks.push(k);
+  }
+  return ks;
+}
+
+/** Narrows `w` by a span of some whole number of windows, when only one number fits. */
+function narrowByMultiple(w: Interval, lo: number, hi: number): Interval {
+  const ks = feasibleMultiples(w, lo, hi);
+  if (ks.length !== 1) return w;
+  return intersect(w, { lo: lo / ks[0]!, hi: hi / ks[0]! }) ?? w;
+}
+
 /**
  * The window (or replenishment period) from the spacing of resets. Each reset is bracketed, so
  * each spacing is an interval; spacings spanning several windows count as several. When the
@@ -235,24 +257,32 @@ export function estimateWindow(resets: readonly Reset[], firstT: number): Window
   const base = spacings.filter((s) => s.mid > 0).sort((a, b) => a.hi - a.lo - (b.hi - b.lo))[0];
   if (!base) return null;
   let spacing: Interval = { lo: Math.max(0, base.lo), hi: base.hi };
-  for (const s of spacings) {
-    const k = Math.max(1, Math.round(s.mid / base.mid));
-    const narrowed = intersect(spacing, { lo: s.lo / k, hi: s.hi / k });
-    if (narrowed) spacing = narrowed;
-  }
-  const mid = (spacing.lo + spacing.hi) / 2;
+  for (const s of spacings) spacing = narrowByMultiple(spacing, s.lo, s.hi);
+  // Reset k (counting from the full burst) lies k windows after our first request when the
+  // limiter opened its window with it; resets before that burst say nothing about it.
   let aligned: Interval | null = spacing;
   let used = 0;
   for (const r of resets) {
-    const k = Math.round((r.at - firstT) / mid);
-    if (k < 1) continue; // a reset before the full burst says nothing about where windows start
+    if (r.by <= firstT) continue;
+    const ks = feasibleMultiples(aligned, r.after - firstT, r.by - firstT);
+    if (ks.length === 0) {
+      aligned = null;
+      break;
+    }
     used++;
-    aligned = intersect(aligned, { lo: (r.after - firstT) / k, hi: (r.by - firstT) / k });
+    if (ks.length === 1)
+      aligned = intersect(aligned, { lo: (r.after - firstT) / ks[0]!, hi: (r.by - firstT) / ks[0]! });
     if (!aligned) break;
   }
   if (used === 0) aligned = null;
+  // The alignment reading is an assumption: it sharpens the estimate, but the bounds stay those
+  // that hold whatever the phase, so they never claim more than the resets show.
   return aligned
-    ? toEstimate(aligned, 'consecutive resets, window opened by the first request')
+    ? {
+        ...toEstimate(aligned, 'consecutive resets, window opened by the first request'),
+        low: spacing.lo / 1000,
+        high: spacing.hi / 1000,
+      }
     : toEstimate(spacing, 'consecutive resets');
 }
 
@@ -321,20 +351,22 @@ export function analyzeTimeline(
   const lastTaken = full.admitted[full.admitted.length - 1]?.t ?? firstT;
 
   // A burst that straddles a boundary gets the end of one window and the start of the next
-  // (or, from a bucket, one more period's tokens).
-  let before = 0;
-  let crossedAfter = taken;
+  // (or, from a bucket, one more period's tokens). Admissions too close to the boundary to place
+  // may count on either side.
+  let crossed = false;
+  let early = 0;
+  let late = taken;
   if (window && nextReset) {
     const boundary = nextReset.at - window.seconds * 1000;
-    const tolerance =
-      (nextReset.by - nextReset.after) / 2 + ((window.high - window.low) / 2) * 1000 + marginMs;
-    const early = full.admitted.filter((o) => o.t < boundary - tolerance).length;
-    const late = full.admitted.filter((o) => o.t > boundary + tolerance).length;
-    if (early > 0 && late > 0 && early + late === taken) {
-      before = early;
-      crossedAfter = late;
-    }
+    const tolerance = (nextReset.by - nextReset.after) / 2 + ((window.high - window.low) / 2) * 1000;
+    early = full.admitted.filter((o) => o.t < boundary - tolerance).length;
+    late = full.admitted.filter((o) => o.t > boundary + tolerance).length;
+    crossed = early > 0 && late > 0;
   }
+  const crossingExplains =
+    crossed && secondCount !== null && secondCount >= late && secondCount <= taken - early;
+  const crossedAfter = crossingExplains ? (secondCount as number) : taken;
+  const before = crossingExplains ? early : 0;
 
   if (secondCount !== null && secondCount < crossedAfter) {
     if (window && nextReset && nextReset.after - lastTaken > window.high * 1000 + marginMs) {
@@ -359,15 +391,26 @@ export function analyzeTimeline(
     // Only part of the allowance comes back at once: tokens trickling in. A tick inside the
     // first burst added one period's tokens to it.
     base.algorithm = 'token-bucket';
-    base.limit = before > 0 ? taken - secondCount : taken;
+    base.limit = crossed ? taken - secondCount : taken;
     base.tokensPerPeriod = secondCount;
-    if (before > 0)
-      notes.push(`a refill fell inside the first burst; not counting its ${secondCount} tokens`);
+    if (crossed) notes.push(`a refill fell inside the first burst; not counting its ${secondCount} tokens`);
     return base;
   }
   if (before > 0)
     notes.push(`the first burst crossed a window boundary; counting the ${crossedAfter} requests after it`);
-  const limit = secondCount ?? crossedAfter;
+  // The run after the first reset counts a whole window, unless that reset was found so late
+  // (polling without Retry-After) that the run may have reached into the next window.
+  let limit = secondCount ?? crossedAfter;
+  if (
+    secondCount !== null &&
+    secondCount > crossedAfter &&
+    window &&
+    nextReset &&
+    nextReset.by - nextReset.after > 0.2 * window.seconds * 1000
+  ) {
+    notes.push(`the run after a late-found reset (${secondCount}) may have reached into the next window`);
+    limit = crossedAfter;
+  }
   base.limit = limit;
   if (!second || !third || !window) {
     notes.push('too few resets to tell the algorithm');
@@ -389,10 +432,9 @@ export function analyzeTimeline(
     // Two admitted where a sliding window of S segments would give back one: S < window / gap.
     const maxSegments = gap > 0 ? windowMs / gap : Number.POSITIVE_INFINITY;
     if (maxSegments < 2) base.algorithm = 'fixed-window';
-    else if (maxSegments < 3) {
-      base.algorithm = 'fixed-window';
-      notes.push('a sliding window of two segments would have looked the same');
-    } else
+    else if (maxSegments < 3)
+      notes.push('a fixed window, or a sliding window of two segments: both look like this');
+    else
       notes.push(
         'the run after the first reset was not spread out enough to tell a fixed from a sliding window',
       );

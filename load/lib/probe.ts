@@ -198,7 +198,10 @@ function* awaitReset(ctx: Context, rejections: readonly Observation[], plan: Res
       // get in: a wrong hint then costs precision, never an extra request.
       const reserve = hint && known.hi < Number.POSITIVE_INFINITY ? 1 : 0;
       const from = Math.max(b.lo, earliest);
+      // Before scanning a hint, a rejection just ahead of it anchors the bracket's lower end.
+      const anchored = !hint || lo >= b.lo - 2 * ctx.margin();
       if (left <= 1) at = known.hi + ctx.margin();
+      else if (!anchored && left - reserve >= 2) at = b.lo - ctx.margin();
       else if (width <= plan.targetMs) at = b.hi + ctx.margin();
       else if (wholeSeconds >= 1) at = mid - wholeSeconds * 1000;
       else at = from + (b.hi + (reserve ? ctx.margin() : 0) - from) / Math.max(1, left - reserve);
@@ -253,7 +256,7 @@ function* strategy(ctx: Context): Gen<StopReason> {
   const polls = softBudget - ctx.spent() - limit - 1;
   const r1 = yield* awaitReset(ctx, [opening.rejection], {
     polls: hasRetryAfter ? Math.max(2, polls - 3) : Number.POSITIVE_INFINITY,
-    targetMs: Math.max(20, 0.05 * guess),
+    targetMs: Math.max(20, 0.01 * guess),
     anchor: tFirst,
     minStepMs: Math.max(50, 2 * burstMs),
   });
@@ -276,10 +279,12 @@ function* strategy(ctx: Context): Gen<StopReason> {
   }
   const rest = yield* burst(ctx);
 
-  // If the window opened with our first request, the next reset falls as far after the first
-  // as the first fell after our first request.
+  // The next reset comes one window after the first. The window is at least the wait from the
+  // burst's last admission to the first reset (its window held that admission), and exactly the
+  // wait from our first request when the limiter opened its window with it.
+  const lastTaken = (opening.admitted[opening.admitted.length - 1] as Observation).t;
   const hint: Interval = {
-    lo: 2 * r1.after - tFirst - ctx.margin(),
+    lo: 2 * r1.after - lastTaken - ctx.margin(),
     hi: 2 * r1.by - tFirst + ctx.margin(),
   };
   yield* awaitReset(ctx, [rest.rejection], {
@@ -380,7 +385,9 @@ export function createProbe(config: ProbeConfig): Probe {
       const verdict: Verdict =
         observation.status === rejectStatus
           ? 'rejected'
-          : observation.status === 0 || observation.status >= 500
+          : observation.status === 0 ||
+              observation.status >= 500 ||
+              rejectStatuses.includes(observation.status)
             ? 'error'
             : 'admitted';
       verdicts.set(observation, verdict);
