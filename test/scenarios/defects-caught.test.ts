@@ -86,9 +86,8 @@ function table(runs: Run[]): string {
   const lines = ['| defect | kind | caught by |', '|---|---|---|'];
   for (const run of runs) {
     const kind = DEFECTS.find((defect) => defect.name === run.defect)?.kind ?? '';
-    lines.push(
-      `| ${run.defect ?? '(none: clean)'} | ${kind} | ${caughtBy(run).join(', ') || '**not caught**'} |`,
-    );
+    const none = run.defect ? '**not caught**' : 'nothing failed: no failure, no finding';
+    lines.push(`| ${run.defect ?? '(none: clean)'} | ${kind} | ${caughtBy(run).join(', ') || none} |`);
   }
   return `${lines.join('\n')}\n`;
 }
