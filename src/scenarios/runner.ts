@@ -26,6 +26,8 @@ export interface RunOptions {
   concurrency?: number;
   /** The checks to choose from; default every registered check. */
   checks?: readonly Check[];
+  /** Called as each check ends (in completion order), for progress displays. */
+  onResult?: (result: CheckResult) => void;
 }
 
 export interface CheckOutcome {
@@ -144,7 +146,9 @@ export async function runChecks(target: Target, options: RunOptions = {}): Promi
   const alone = (check: Check) => !drains(check) && claimOf(check, target).alone;
   const outcomes = new Map<Check, CheckOutcome>();
   const runOne = async (check: Check) => {
-    outcomes.set(check, await run.run(check));
+    const outcome = await run.run(check);
+    outcomes.set(check, outcome);
+    options.onResult?.(outcome.result);
   };
   for (const check of selected.filter(alone)) await runOne(check);
   await Promise.all(selected.filter((check) => !drains(check) && !alone(check)).map(runOne));

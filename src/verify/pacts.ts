@@ -147,7 +147,7 @@ function routeOf(path: string): string {
   );
 }
 
-function slug(text: string): string {
+export function slug(text: string): string {
   return text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')

@@ -1,0 +1,40 @@
+/**
+ * `facilioo-auth gate`: the main job. Contracts, verification and scenarios against one target,
+ * one verdict, one set of reports. `npm start` runs it on the embedded reference API.
+ */
+import { relative } from 'node:path';
+import { createProgress } from '../gate/progress.ts';
+import { runGate } from '../gate/run.ts';
+import { verdictLine } from '../report/index.ts';
+import type { RegisterCommand } from './main.ts';
+
+export const register: RegisterCommand = (program, setExitCode) => {
+  program
+    .command('gate')
+    .description('Run contracts, provider verification and scenarios against a target; one verdict')
+    .option('--target <file>', 'target file (default: FACILIOO_TARGET, else the embedded reference API)')
+    .option('--strict-security', 'let security findings fail the run', false)
+    .option('--report-dir <dir>', 'where reports are written', 'reports')
+    .action(async (options: { target?: string; strictSecurity: boolean; reportDir: string }) => {
+      const result = await runGate({
+        target: options.target,
+        env: process.env,
+        strictSecurity: options.strictSecurity,
+        reportDir: options.reportDir,
+        progress: createProgress(process.stdout),
+        githubStepSummary: process.env.GITHUB_STEP_SUMMARY,
+      });
+      const { counts } = result.report;
+      const index = result.files.find((file) => file.endsWith('index.html'));
+      process.stdout.write(
+        [
+          '',
+          verdictLine(result.report),
+          `checks: ${counts.passed} passed · ${counts.failed} failed · ${counts.skipped} skipped · ${counts.findings} findings`,
+          index ? `report: ${relative(process.cwd(), index)} (open it in a browser)` : '',
+          '',
+        ].join('\n'),
+      );
+      setExitCode(result.exitCode);
+    });
+};

@@ -1,0 +1,144 @@
+/**
+ * The gate: consumer contracts → provider verification → scenarios, against one target (the
+ * embedded reference API when none is named), merged into one verdict and one set of reports.
+ * Exit 0 when no contract or behaviour check failed (security findings fail it only under
+ * --strict-security), 1 otherwise; configuration errors surface as ConfigError (exit 2).
+ */
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../report/atomic.ts';
+import { mergeLayers, writeReports } from '../report/index.ts';
+import { type CheckResult, failsRun, type GateReport, type LayerReport } from '../report/types.ts';
+import { ALL_CHECKS } from '../scenarios/checks/index.ts';
+import { runChecks } from '../scenarios/runner.ts';
+import { type Env, resolveTarget } from '../target/index.ts';
+import { verifyPacts } from '../verify/index.ts';
+import { runContracts } from './contracts.ts';
+import type { Progress } from './progress.ts';
+
+export interface GateOptions {
+  target?: string | undefined;
+  env: Env;
+  strictSecurity: boolean;
+  reportDir?: string;
+  progress: Progress;
+  /** `$GITHUB_STEP_SUMMARY`, passed in by the CLI (only src/target reads the environment). */
+  githubStepSummary?: string | undefined;
+}
+
+export interface GateResult {
+  exitCode: 0 | 1;
+  report: GateReport;
+  files: string[];
+}
+
+const LAYERS = 3;
+
+export async function runGate(options: GateOptions): Promise<GateResult> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const reportDir = resolve(options.reportDir ?? 'reports');
+  const { progress } = options;
+  // Resolve first: a bad target file is a configuration error before anything runs.
+  const resolved = await resolveTarget({ file: options.target, env: options.env });
+  const { target } = resolved;
+  const layers: LayerReport[] = [];
+  try {
+    progress.line(`gate: target "${target.name}" at ${target.baseUrl}`);
+
+    progress.layer('contracts', 1, LAYERS, 'consumer tests against the Pact mock server');
+    let contractOutput = '';
+    const contracts = await runContracts({
+      reportDir,
+      onOutput: (text) => {
+        contractOutput = text;
+      },
+    });
+    report(progress, contracts.checks);
+    if (contracts.checks.some((check) => check.status === 'failed')) progress.line(tail(contractOutput));
+    layers.push(contracts);
+
+    progress.layer('verification', 2, LAYERS, 'the pacts replayed against the target');
+    const verification = await verifyOrFail(target, reportDir);
+    report(progress, verification.checks);
+    layers.push(verification);
+
+    progress.layer('scenarios', 3, LAYERS, `${ALL_CHECKS.length} behaviour and security checks`);
+    const scenarioStarted = Date.now();
+    let done = 0;
+    const checks = await runChecks(target, {
+      onResult: (result) => progress.check(result, ++done, ALL_CHECKS.length),
+    });
+    layers.push({
+      layer: 'scenarios',
+      target: { name: target.name, baseUrl: target.baseUrl },
+      startedAt: new Date(scenarioStarted).toISOString(),
+      durationMs: Date.now() - scenarioStarted,
+      checks,
+    });
+  } finally {
+    progress.end();
+    await resolved.close();
+  }
+
+  // Each layer's own summary, as the layer commands write it (verification writes its own).
+  for (const layer of layers.filter((l) => l.layer !== 'verification')) {
+    await writeFileAtomic(
+      join(reportDir, layer.layer, 'summary.json'),
+      `${JSON.stringify(layer, null, 2)}\n`,
+    );
+  }
+  const gate = mergeLayers(layers, {
+    strictSecurity: options.strictSecurity,
+    target: { name: target.name, baseUrl: target.baseUrl },
+    startedAt,
+    durationMs: Date.now() - started,
+  });
+  const written = await writeReports(gate, {
+    dir: reportDir,
+    ...(options.githubStepSummary ? { githubStepSummary: options.githubStepSummary } : {}),
+  });
+  const failed = gate.layers.some((layer) =>
+    layer.checks.some((check) => failsRun(check, options.strictSecurity)),
+  );
+  return { exitCode: failed ? 1 : 0, report: gate, files: written.files };
+}
+
+/** Verification never throws the gate off course: a run that cannot start is one failed check. */
+async function verifyOrFail(
+  target: Parameters<typeof verifyPacts>[0]['target'],
+  reportDir: string,
+): Promise<LayerReport> {
+  const started = Date.now();
+  try {
+    const result = await verifyPacts({ target, reportDir: resolve(reportDir, 'verification') });
+    return result.report;
+  } catch (error) {
+    return {
+      layer: 'verification',
+      target: { name: target.name, baseUrl: target.baseUrl },
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      checks: [
+        {
+          layer: 'verification',
+          id: 'verification.run',
+          rule: 'The pacts are replayed against the target',
+          kind: 'contract',
+          status: 'failed',
+          durationMs: Date.now() - started,
+          reason: error instanceof Error ? error.message : String(error),
+        },
+      ],
+    };
+  }
+}
+
+function report(progress: Progress, checks: CheckResult[]): void {
+  checks.forEach((check, index) => {
+    progress.check(check, index + 1, checks.length);
+  });
+}
+
+function tail(text: string, lines = 30): string {
+  return text.split('\n').slice(-lines).join('\n');
+}
