@@ -268,7 +268,9 @@ function* strategy(ctx: Context): Gen<StopReason> {
   // for either, take the rest at once and leave the algorithm open.
   const shortest = r1.after - tFirst;
   const longest = r1.by - tFirst;
-  const latestB = r1.after + shortest - burstMs - 2 * ctx.margin();
+  // Group b takes about L round trips at today's pace; the first burst may have paid a cold start.
+  const restMs = Math.min(burstMs, limit * 2 * ctx.lead());
+  const latestB = r1.after + shortest - restMs - 2 * ctx.margin();
   for (const fraction of [0.5, 1 / 3]) {
     const earliestB = r1.by + fraction * longest;
     if (earliestB < latestB) {

@@ -1,6 +1,7 @@
 import { register as broker } from './broker.ts';
 import { register as defects } from './defects.ts';
 import { register as inspectToken } from './inspect-token.ts';
+import { register as load } from './load.ts';
 import type { RegisterCommand } from './main.ts';
 import { register as scenarios } from './scenarios.ts';
 import { register as serve } from './serve.ts';
@@ -14,5 +15,6 @@ export const COMMANDS: RegisterCommand[] = [
   inspectToken,
   scenarios,
   verify,
+  load,
   broker,
 ];

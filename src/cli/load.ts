@@ -1,0 +1,59 @@
+/**
+ * `facilioo-auth load <script> [--target FILE] [--profile NAME] [--allow-production]
+ * [--max-requests N] [--max-seconds N]`: bundles a k6 script from load/ and runs it with k6
+ * (exit 2 with install instructions when k6 is missing). Without a target it starts the embedded
+ * reference API with a fixed window of 5 per 10 s. Exit 0 when thresholds hold, 1 when not.
+ */
+import { ConfigError } from '../errors.ts';
+import { runLoad } from '../load/run.ts';
+import type { RegisterCommand } from './main.ts';
+
+interface LoadFlags {
+  target?: string;
+  profile?: string;
+  allowProduction: boolean;
+  maxRequests?: string;
+  maxSeconds?: string;
+  accounts?: string;
+  endpoint?: string;
+}
+
+function positive(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new ConfigError(`"${value}" is not a positive number`, { where: flag });
+  return n;
+}
+
+export const register: RegisterCommand = (program, setExitCode) => {
+  program
+    .command('load')
+    .description('Run a k6 script from load/ (rate-limit-probe, auth-flow, auth-flow.<profile>) with k6')
+    .argument('<script>', 'script name, e.g. rate-limit-probe or auth-flow.smoke')
+    .option('--target <file>', 'target file (default: FACILIOO_TARGET, else the embedded reference API)')
+    .option('--profile <name>', 'auth-flow profile: smoke, average, stress, spike, soak')
+    .option('--allow-production', 'allow a production target (name production, or api.facilioo.de)', false)
+    .option('--max-requests <n>', 'probe request budget (default 100)')
+    .option('--max-seconds <n>', 'probe time budget; for other scripts a cap on the run (seconds)')
+    .option('--accounts <file>', 'load account pool: JSON list of { email, password }')
+    .option('--endpoint <route>', 'probe endpoint: a route name or a path (default recoverPassword)')
+    .action(async (script: string, flags: LoadFlags) => {
+      const maxRequests = positive(flags.maxRequests, '--max-requests');
+      const env = process.env;
+      const code = await runLoad({
+        script,
+        targetFile: flags.target,
+        profile: flags.profile,
+        allowProduction: flags.allowProduction,
+        maxRequests: maxRequests === undefined ? undefined : Math.floor(maxRequests),
+        maxSeconds: positive(flags.maxSeconds, '--max-seconds'),
+        accountsFile: flags.accounts,
+        endpoint: flags.endpoint,
+        env,
+        cwd: process.cwd(),
+        log: (line) => process.stderr.write(`facilioo-auth load: ${line}\n`),
+      });
+      setExitCode(code);
+    });
+};

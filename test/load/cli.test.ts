@@ -1,0 +1,129 @@
+// `facilioo-auth load` checks everything it can before k6 runs: production is refused first,
+// the script is bundled, and a missing k6 is a configuration error that says how to install it.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { findK6, k6Args, parseK6Version, supportsDashboardExport } from '../../src/load/k6.ts';
+
+const BIN = join(process.cwd(), 'bin', 'facilioo-auth.js');
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'facilioo-load-cli-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs the CLI in `dir` with a PATH that holds no k6. */
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, 'load', ...args], {
+      cwd: dir,
+      env: { PATH: dir, HOME: dir, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+async function target(file: string, content: object): Promise<string> {
+  const path = join(dir, file);
+  await writeFile(path, JSON.stringify(content));
+  return path;
+}
+
+describe('facilioo-auth load', () => {
+  test('without k6 on PATH it exits 2 with install instructions, the bundle ready', async () => {
+    const { code, stderr } = await cli(['rate-limit-probe']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('k6 is not on PATH');
+    for (const way of ['grafana.com/docs/k6', 'brew install k6', 'dl.k6.io/deb', 'grafana/k6', 'K6_BINARY']) {
+      expect(stderr).toContain(way);
+    }
+    expect(existsSync(join(dir, 'reports', 'load', 'build', 'rate-limit-probe.js'))).toBe(true);
+  }, 30_000);
+
+  test.each([
+    ['a target named production', { name: 'production', baseUrl: 'https://staging-api.facilioo.de' }],
+    ['a target on api.facilioo.de', { name: 'nightly', baseUrl: 'https://api.facilioo.de' }],
+  ])(
+    '%s is refused with the reason before anything is bundled',
+    async (_name, content) => {
+      const file = await target('t.json', content);
+      const { code, stderr } = await cli(['auth-flow.smoke', '--target', file]);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/is production/);
+      expect(stderr).toContain('--allow-production');
+      expect(existsSync(join(dir, 'reports', 'load', 'build'))).toBe(false);
+    },
+    30_000,
+  );
+
+  test('--allow-production lets a production target through to the next check', async () => {
+    const file = await target('t.json', { name: 'production', baseUrl: 'https://api.facilioo.de' });
+    const { code, stderr } = await cli(['rate-limit-probe', '--target', file, '--allow-production']);
+    expect(code).toBe(2);
+    expect(stderr).not.toMatch(/is production/);
+    expect(stderr).toContain('k6 is not on PATH');
+  }, 30_000);
+
+  test('an unknown script or profile is a configuration error naming the choices', async () => {
+    const script = await cli(['soak-everything']);
+    expect(script.code).toBe(2);
+    expect(script.stderr).toContain('auth-flow.smoke');
+    const profile = await cli(['auth-flow', '--profile', 'weekend']);
+    expect(profile.code).toBe(2);
+    expect(profile.stderr).toMatch(/--profile.*smoke, average, stress, spike, soak/s);
+  }, 30_000);
+
+  test('a budget that is not a positive number names the flag', async () => {
+    const { code, stderr } = await cli(['rate-limit-probe', '--max-requests', '0']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--max-requests');
+  }, 30_000);
+});
+
+describe('k6 itself', () => {
+  test('versions are read from `k6 version`, and the dashboard export needs 0.49 or later', () => {
+    expect(parseK6Version('k6 v0.49.0 (go1.21.6, linux/amd64)')).toMatchObject({
+      major: 0,
+      minor: 49,
+      patch: 0,
+    });
+    expect(parseK6Version('k6 v1.2.3 (commit/abc, go1.24)')?.major).toBe(1);
+    expect(parseK6Version('no version here')).toBeUndefined();
+    expect(supportsDashboardExport(parseK6Version('k6 v0.48.0'))).toBe(false);
+    expect(supportsDashboardExport(parseK6Version('k6 v0.49.0'))).toBe(true);
+    expect(supportsDashboardExport(parseK6Version('k6 v1.0.0'))).toBe(true);
+    expect(supportsDashboardExport(undefined)).toBe(false);
+  });
+
+  test('k6 is looked up on PATH, or named by K6_BINARY, which must be executable', () => {
+    expect(findK6({ PATH: dir })).toBeUndefined();
+    expect(findK6({ K6_BINARY: join(dir, 'missing') })).toBeUndefined();
+    // Any executable file stands in for the lookup; it is never run here.
+    expect(findK6({ K6_BINARY: process.execPath })).toBe(process.execPath);
+  });
+
+  test('settings reach the script as -e variables before the bundle', () => {
+    expect(k6Args({ bundle: '/b.js', vars: { PROFILE: 'smoke', MAX_SECONDS: '60' } })).toEqual([
+      'run',
+      '-e',
+      'PROFILE=smoke',
+      '-e',
+      'MAX_SECONDS=60',
+      '/b.js',
+    ]);
+  });
+});
