@@ -61,6 +61,7 @@ export function setup(): { probe: ProbeResult } {
     if (step.kind === 'done') {
       const found = step.result.rateLimit.limit !== null;
       limitFound.add(found ? 1 : 0);
+      unexpected5xx.add(0); // so the count==0 threshold has data even when all went well
       if (found) limitGauge.add(step.result.rateLimit.limit as number);
       if (step.result.rateLimit.windowSeconds !== null) windowGauge.add(step.result.rateLimit.windowSeconds);
       return { probe: step.result };

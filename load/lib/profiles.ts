@@ -56,10 +56,12 @@ function arrival(
 }
 
 function seconds(duration: string): number {
-  const unit = { s: 1, m: 60, h: 3600 } as const;
+  const unit: Record<string, number> = { s: 1, m: 60, h: 3600 };
+  const pattern = /(\d+)([smh])/g;
   let total = 0;
-  for (const [, n, u] of duration.matchAll(/(\d+)([smh])/g))
-    total += Number(n) * unit[u as keyof typeof unit];
+  // exec in a loop rather than matchAll: older k6 runtimes lack String.prototype.matchAll.
+  for (let m = pattern.exec(duration); m; m = pattern.exec(duration))
+    total += Number(m[1]) * (unit[m[2] ?? 's'] ?? 1);
   return total;
 }
 

@@ -58,6 +58,10 @@ describe('bundles', async () => {
       expect(code).not.toMatch(/\brequire\(/);
       expect(code).not.toMatch(/from\s+["'](?!k6)[^"']+["']/);
       expect(code).not.toMatch(/\.ts["']/);
+      // It parses as an ES module (syntax only: node --check resolves no imports).
+      const asModule = join(outDir, `${bundle.name}.mjs`);
+      await writeFile(asModule, code);
+      await expect(run(process.execPath, ['--check', asModule])).resolves.toBeDefined();
     },
     30_000,
   );
