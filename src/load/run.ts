@@ -11,7 +11,7 @@ import { getProfile } from '../../load/lib/profiles.ts';
 import { ConfigError } from '../errors.ts';
 import type { LimitsOptions } from '../reference-api/rate-limiter.ts';
 import { isProductionTarget, loadTarget } from '../target/index.ts';
-import { bundleScript, resolveScript } from './bundle.ts';
+import { bundleScript, resolveScript, scriptName } from './bundle.ts';
 import { type Env, k6Version, requireK6, runK6, supportsDashboardExport } from './k6.ts';
 
 export interface LoadRunOptions {
@@ -45,17 +45,43 @@ function isProbe(name: string): boolean {
   return name.startsWith('rate-limit-probe');
 }
 
+/** The profile a flow script runs: fixed by `auth-flow.<profile>`, else --profile, PROFILE, smoke. */
+export function profileFor(scriptName: string, flag: string | undefined, env: Env): string {
+  const fixed = /^auth-flow\.(\w+)$/.exec(scriptName)?.[1];
+  if (fixed && flag && flag !== fixed) {
+    throw new ConfigError(`${scriptName} always runs the ${fixed} profile`, {
+      where: '--profile',
+      hint: `drop --profile, or run auth-flow --profile ${flag}`,
+    });
+  }
+  return fixed ?? flag ?? (env.PROFILE || 'smoke');
+}
+
+/** Seconds a run may take before k6 is stopped: the probe's budget, or the profile's length. */
+export function timeBound(
+  scriptName: string,
+  options: { profile?: string; maxSeconds?: number },
+  env: Env,
+): number {
+  if (isProbe(scriptName)) return (options.maxSeconds ?? PROBE_DEFAULTS.maxSeconds) + 120;
+  const profile = getProfile(profileFor(scriptName, options.profile, env));
+  return Math.min(options.maxSeconds ?? Number.POSITIVE_INFINITY, profile.maxSeconds) + 120;
+}
+
 /** Runs a k6 script; resolves to the CLI exit code (0 passed, 1 thresholds or k6 failed). */
 export async function runLoad(options: LoadRunOptions): Promise<number> {
   const { env, cwd, log } = options;
   const reportDir = resolve(cwd, options.reportDir ?? join('reports', 'load'));
   const script = await resolveScript(options.script, cwd);
-  const probe = isProbe(script.split('/').pop() ?? '');
-  if (options.profile !== undefined) {
+  const name = scriptName(script);
+  const probe = isProbe(name);
+  let profileName: string | undefined;
+  if (!probe) {
+    profileName = profileFor(name, options.profile, env);
     try {
-      getProfile(options.profile);
+      getProfile(profileName);
     } catch (error) {
-      throw new ConfigError((error as Error).message, { where: '--profile' });
+      throw new ConfigError((error as Error).message, { where: options.profile ? '--profile' : 'PROFILE' });
     }
   }
 
@@ -106,13 +132,7 @@ export async function runLoad(options: LoadRunOptions): Promise<number> {
     k6Env.K6_WEB_DASHBOARD_EXPORT = join(reportDir, `${bundle.name}-dashboard.html`);
   }
 
-  const seconds = probe
-    ? (options.maxSeconds ?? PROBE_DEFAULTS.maxSeconds)
-    : Math.min(
-        options.maxSeconds ?? Number.POSITIVE_INFINITY,
-        getProfile(options.profile ?? env.PROFILE ?? 'smoke').maxSeconds,
-      );
-  const timeoutMs = (seconds + 120) * 1000;
+  const timeoutMs = timeBound(name, options, env) * 1000;
 
   let cleanup = async () => {};
   try {
@@ -120,7 +140,7 @@ export async function runLoad(options: LoadRunOptions): Promise<number> {
       vars.FACILIOO_TARGET = resolve(cwd, targetFile);
     } else if (!env.BASE_URL) {
       const { startReferenceApi } = await import('../reference-api/index.ts');
-      const profile = getProfile(options.profile ?? env.PROFILE ?? 'smoke');
+      const profile = getProfile(profileName ?? 'smoke');
       const api = await startReferenceApi({
         host: '127.0.0.1',
         port: 0,

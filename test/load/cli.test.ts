@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { findK6, k6Args, parseK6Version, supportsDashboardExport } from '../../src/load/k6.ts';
+import { profileFor, timeBound } from '../../src/load/run.ts';
 
 const BIN = join(process.cwd(), 'bin', 'facilioo-auth.js');
 let dir: string;
@@ -92,6 +93,22 @@ describe('facilioo-auth load', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('--max-requests');
   }, 30_000);
+});
+
+describe('bounds', () => {
+  test('a run is stopped after its own profile or budget, never after another', () => {
+    expect(timeBound('auth-flow.average', {}, {})).toBe(7 * 60 + 30 + 120);
+    expect(timeBound('auth-flow', {}, { PROFILE: 'spike' })).toBe(80 + 30 + 120);
+    expect(timeBound('auth-flow.soak', { maxSeconds: 600 }, {})).toBe(600 + 120);
+    expect(timeBound('rate-limit-probe', {}, {})).toBe(600 + 120);
+    expect(timeBound('rate-limit-probe', { maxSeconds: 90 }, {})).toBe(90 + 120);
+  });
+
+  test('a fixed-profile script refuses another --profile', () => {
+    expect(profileFor('auth-flow.stress', undefined, { PROFILE: 'smoke' })).toBe('stress');
+    expect(() => profileFor('auth-flow.stress', 'smoke', {})).toThrow(/always runs the stress profile/);
+    expect(profileFor('auth-flow', 'soak', { PROFILE: 'smoke' })).toBe('soak');
+  });
 });
 
 describe('k6 itself', () => {
