@@ -5,7 +5,14 @@
  * moving the server clock), and whatever the check changed is put back by its cleanups.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError, AuthClient, type Exchange, MemoryTokenStore, type TokenPair } from '../client/index.ts';
+import {
+  ApiError,
+  AuthClient,
+  clientOptionsFor,
+  type Exchange,
+  MemoryTokenStore,
+  type TokenPair,
+} from '../client/index.ts';
 import { decodeToken, type LabelledKey } from '../jwt/index.ts';
 import { Mailbox } from '../mailbox/index.ts';
 import { redactText } from '../redact/index.ts';
@@ -172,11 +179,7 @@ export class Context implements CheckContext {
       baseUrl: target.baseUrl,
       tokenStore: store,
       options: {
-        paths: target.paths,
-        protectedPath: target.protectedPath,
-        refreshTokenIn: target.options.refreshTokenIn,
-        refreshTokenShape: target.options.refreshTokenShape,
-        recoveryCodeType: target.options.recoveryCodeType,
+        ...clientOptionsFor(target),
         // With clock control a limit is skipped over by moving the clock (rateLimited()), never waited for.
         // The bound is per check: a client made later gets what earlier clients left of it.
         rateLimit: {

@@ -288,6 +288,11 @@ export function targetFileSchema(context: ContextOf) {
         .positive({ error: 'must be more than 0' })
         .max(86_400, { error: 'must be at most 86400 (one day)' })
         .default(DEFAULT_OPTIONS.maxWaitSeconds),
+      requestTimeoutSeconds: z
+        .number({ error: 'must be a number of seconds' })
+        .positive({ error: 'must be more than 0' })
+        .max(600, { error: 'must be at most 600' })
+        .default(DEFAULT_OPTIONS.requestTimeoutSeconds),
     }).prefault({}),
     control: httpUrl(context)
       .nullable()

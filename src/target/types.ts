@@ -36,6 +36,11 @@ export interface TargetOptions {
   recoveryCodeType: 'string' | 'number';
   /** Longest real wait a check may take (e.g. for an access token to expire). */
   maxWaitSeconds: number;
+  /**
+   * Longest a single HTTP request may take before it counts as failed (an extension of the
+   * spec's options: a target that hangs must fail a check, not stall the run).
+   */
+  requestTimeoutSeconds: number;
 }
 
 export const DEFAULT_OPTIONS: Readonly<TargetOptions> = {
@@ -43,6 +48,7 @@ export const DEFAULT_OPTIONS: Readonly<TargetOptions> = {
   refreshTokenShape: 'string',
   recoveryCodeType: 'string',
   maxWaitSeconds: 60,
+  requestTimeoutSeconds: 10,
 };
 
 export interface MailboxConfig {
@@ -79,6 +85,7 @@ export interface TargetFileJson {
     refreshTokenShape?: TargetOptions['refreshTokenShape'] | EnvRef;
     recoveryCodeType?: TargetOptions['recoveryCodeType'] | EnvRef;
     maxWaitSeconds?: number;
+    requestTimeoutSeconds?: number;
   };
   control?: StringOrEnv | null;
 }

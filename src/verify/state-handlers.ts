@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { STATES, type StateAccount, type StateId, type StateParams } from '../../contracts/states.ts';
-import { ApiError, AuthClient, MemoryTokenStore } from '../client/index.ts';
+import { ApiError, AuthClient, clientOptionsFor, MemoryTokenStore } from '../client/index.ts';
 import { decodeToken } from '../jwt/index.ts';
 import { Mailbox } from '../mailbox/index.ts';
 import { redactText, registerSecret } from '../redact/index.ts';
@@ -92,11 +92,7 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
       baseUrl: target.baseUrl,
       tokenStore: new MemoryTokenStore(),
       options: {
-        paths: target.paths,
-        protectedPath: target.protectedPath,
-        refreshTokenIn: target.options.refreshTokenIn,
-        refreshTokenShape: target.options.refreshTokenShape,
-        recoveryCodeType: target.options.recoveryCodeType,
+        ...clientOptionsFor(target),
         rateLimit: { maxTotalWaitMs: rateLimitWaitMs },
       },
     });
