@@ -5,7 +5,6 @@ import { defineConfig } from 'vitest/config';
 // forks with no file parallelism, as pact-js runs its own tests.
 export default defineConfig({
   test: {
-    reporters: process.env.CI ? ['default'] : ['default'],
     projects: [
       {
         test: {
@@ -54,6 +53,18 @@ export default defineConfig({
           maxConcurrency: 64,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // Whole gate runs (faults, secrets in reports): they verify the pacts the contracts
+        // project wrote, so they run in the later group, beside verification.
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
+          pool: 'forks',
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
     ],

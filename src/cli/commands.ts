@@ -1,5 +1,6 @@
 import { register as broker } from './broker.ts';
 import { register as defects } from './defects.ts';
+import { register as gate } from './gate.ts';
 import { register as inspectToken } from './inspect-token.ts';
 import { register as load } from './load.ts';
 import type { RegisterCommand } from './main.ts';
@@ -10,6 +11,7 @@ import { register as verify } from './verify.ts';
 /** Every subcommand, in the order `--help` lists them. One line per command module. */
 // biome-ignore format: one line per command module, so additions never touch each other's lines
 export const COMMANDS: RegisterCommand[] = [
+  gate,
   serve,
   defects,
   inspectToken,

@@ -15,26 +15,30 @@ export const register: RegisterCommand = (program, setExitCode) => {
     .option('--target <file>', 'target file (default: FACILIOO_TARGET, else the embedded reference API)')
     .option('--strict-security', 'let security findings fail the run', false)
     .option('--report-dir <dir>', 'where reports are written', 'reports')
-    .action(async (options: { target?: string; strictSecurity: boolean; reportDir: string }) => {
-      const result = await runGate({
-        target: options.target,
-        env: process.env,
-        strictSecurity: options.strictSecurity,
-        reportDir: options.reportDir,
-        progress: createProgress(process.stdout),
-        githubStepSummary: process.env.GITHUB_STEP_SUMMARY,
-      });
-      const { counts } = result.report;
-      const index = result.files.find((file) => file.endsWith('index.html'));
-      process.stdout.write(
-        [
-          '',
-          verdictLine(result.report),
-          `checks: ${counts.passed} passed · ${counts.failed} failed · ${counts.skipped} skipped · ${counts.findings} findings`,
-          index ? `report: ${relative(process.cwd(), index)} (open it in a browser)` : '',
-          '',
-        ].join('\n'),
-      );
-      setExitCode(result.exitCode);
-    });
+    .option('--pacts <dir>', 'verify the pacts in this folder instead of running the consumer contracts')
+    .action(
+      async (options: { target?: string; strictSecurity: boolean; reportDir: string; pacts?: string }) => {
+        const result = await runGate({
+          target: options.target,
+          env: process.env,
+          strictSecurity: options.strictSecurity,
+          reportDir: options.reportDir,
+          pactDir: options.pacts,
+          progress: createProgress(process.stdout),
+          githubStepSummary: process.env.GITHUB_STEP_SUMMARY,
+        });
+        const { counts } = result.report;
+        const index = result.files.find((file) => file.endsWith('index.html'));
+        process.stdout.write(
+          [
+            '',
+            verdictLine(result.report),
+            `checks: ${counts.passed} passed · ${counts.failed} failed · ${counts.skipped} skipped · ${counts.findings} findings`,
+            index ? `report: ${relative(process.cwd(), index)} (open it in a browser)` : '',
+            '',
+          ].join('\n'),
+        );
+        setExitCode(result.exitCode);
+      },
+    );
 };

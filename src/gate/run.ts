@@ -20,6 +20,11 @@ export interface GateOptions {
   env: Env;
   strictSecurity: boolean;
   reportDir?: string;
+  /**
+   * Verify the pacts in this folder instead of running the consumer contracts first (pacts from
+   * a CI artifact or an earlier run). The contracts layer is then reported as skipped.
+   */
+  pactDir?: string | undefined;
   progress: Progress;
   /** `$GITHUB_STEP_SUMMARY`, passed in by the CLI (only src/target reads the environment). */
   githubStepSummary?: string | undefined;
@@ -45,20 +50,24 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   try {
     progress.line(`gate: target "${target.name}" at ${target.baseUrl}`);
 
-    progress.layer('contracts', 1, LAYERS, 'consumer tests against the Pact mock server');
-    let contractOutput = '';
-    const contracts = await runContracts({
-      reportDir,
-      onOutput: (text) => {
-        contractOutput = text;
-      },
-    });
-    report(progress, contracts.checks);
-    if (contracts.checks.some((check) => check.status === 'failed')) progress.line(tail(contractOutput));
-    layers.push(contracts);
+    if (options.pactDir === undefined) {
+      progress.layer('contracts', 1, LAYERS, 'consumer tests against the Pact mock server');
+      let contractOutput = '';
+      const contracts = await runContracts({
+        reportDir,
+        onOutput: (text) => {
+          contractOutput = text;
+        },
+      });
+      report(progress, contracts.checks);
+      if (contracts.checks.some((check) => check.status === 'failed')) progress.line(tail(contractOutput));
+      layers.push(contracts);
+    } else {
+      progress.layer('contracts', 1, LAYERS, `not run: verifying the pacts in ${options.pactDir}`);
+    }
 
     progress.layer('verification', 2, LAYERS, 'the pacts replayed against the target');
-    const verification = await verifyOrFail(target, reportDir);
+    const verification = await verifyOrFail(target, reportDir, options.pactDir);
     report(progress, verification.checks);
     layers.push(verification);
 
@@ -107,10 +116,15 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
 async function verifyOrFail(
   target: Parameters<typeof verifyPacts>[0]['target'],
   reportDir: string,
+  pactDir: string | undefined,
 ): Promise<LayerReport> {
   const started = Date.now();
   try {
-    const result = await verifyPacts({ target, reportDir: resolve(reportDir, 'verification') });
+    const result = await verifyPacts({
+      target,
+      reportDir: resolve(reportDir, 'verification'),
+      ...(pactDir === undefined ? {} : { pactDir }),
+    });
     return result.report;
   } catch (error) {
     return {

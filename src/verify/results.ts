@@ -177,9 +177,11 @@ export function toChecks({ interactions, skipped, report, events, crash }: ToChe
 
     const result = report?.interactionResults?.find((r) => r.description === interaction.description);
     const duration = durationMs(result?.duration);
+    // Every failure starts with the request, so a reader knows which call broke.
+    const request = `${interaction.method} ${interaction.path}`;
     if (!result) {
       const why = crash ?? 'the verifier did not report this interaction';
-      return { ...base, status: 'failed', durationMs: duration, reason: why };
+      return { ...base, status: 'failed', durationMs: duration, reason: `${request}: ${why}` };
     }
     if (result.result === 'OK') return { ...base, status: 'passed', durationMs: duration };
 
@@ -196,7 +198,7 @@ export function toChecks({ interactions, skipped, report, events, crash }: ToChe
       ...base,
       status: 'failed',
       durationMs: duration,
-      reason: `${stateNote}${formatGroup(errorFor(report ?? {}, interaction.description)?.mismatch)}${handlerNote}`,
+      reason: `${request}: ${stateNote}${formatGroup(errorFor(report ?? {}, interaction.description)?.mismatch)}${handlerNote}`,
     };
   });
 }

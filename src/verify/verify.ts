@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PACT_DIR, PROVIDER } from '../../contracts/pact-files.ts';
+import { AuthClient, clientOptionsFor, MemoryTokenStore, TransportError } from '../client/index.ts';
 import { ConfigError } from '../errors.ts';
 import { redactText, registerSecret } from '../redact/index.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
@@ -87,15 +88,22 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<VerifyPa
 
     let output: WorkerOutput = { report: undefined, events: [], secrets: [] };
     let log = '';
-    if (fromBroker || pactUrls.length > 0) {
+    // A target that does not answer at all would make the verifier wait out its timeout once per
+    // interaction; one probe first turns that into one named failure per interaction, at once.
+    const unreachable = fromBroker || pactUrls.length === 0 ? undefined : await preflight(target);
+    if (unreachable !== undefined) {
+      output.crash = `not sent, because ${unreachable}`;
+    } else if (fromBroker || pactUrls.length > 0) {
       const timeoutMs = options.timeoutMs ?? 10 * 60_000;
       const input: WorkerInput = {
         target,
         provider: PROVIDER,
         pactUrls,
         logLevel: options.logLevel ?? 'warn',
-        // A state may wait out a token's lifetime or a rate-limit window, twice.
-        requestTimeoutMs: Math.max(30_000, (2 * target.options.maxWaitSeconds + 30) * 1000),
+        // A state may wait out a token's lifetime or a rate-limit window, twice, and make a few
+        // requests of its own.
+        requestTimeoutMs:
+          (2 * target.options.maxWaitSeconds + 3 * target.options.requestTimeoutSeconds) * 1000 + 5_000,
       };
       if (options.broker) {
         const { providerVersion, branch, publish, url, token, username, password } = options.broker;
@@ -189,4 +197,27 @@ function brokerInteraction(description: string): PactInteraction {
     expects: 'as the pact says',
     raw: {},
   };
+}
+
+/**
+ * Whether the target answers HTTP at all: an unauthenticated GET of the protected path, whose
+ * answer (any status, any body) is ignored. Undefined when it answered; otherwise why not.
+ */
+async function preflight(target: Target): Promise<string | undefined> {
+  const client = new AuthClient({
+    baseUrl: target.baseUrl,
+    tokenStore: new MemoryTokenStore(),
+    options: clientOptionsFor(target),
+  });
+  try {
+    await client.request('GET', target.protectedPath);
+    return undefined;
+  } catch (error) {
+    if (error instanceof TransportError && error.kind !== 'malformed-response') {
+      return `the target did not answer a first GET ${target.protectedPath}: ${error.message}`;
+    }
+    return undefined;
+  } finally {
+    await client.close();
+  }
 }

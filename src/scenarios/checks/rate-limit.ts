@@ -64,7 +64,10 @@ export const rateLimitChecks = [
     async run(ctx) {
       const { limited, sent } = await burst(ctx);
       ctx.cleanup('give the recover-password budget back', () => restoreBudget(ctx, limited));
-      ensure(limited !== undefined, `${sent} recover-password requests in a row met no rate limit`);
+      ensure(
+        limited !== undefined,
+        `${sent} requests in a row to POST ${ctx.target.paths.recoverPassword} met no rate limit`,
+      );
       ctx.trace(`the rate limit answered ${limited.status} at request ${sent}`);
     },
   }),

@@ -81,6 +81,18 @@ async function ask(
   }
 }
 
+/**
+ * Two equal answers prove nothing when both are failures (a target answering 500 to everything
+ * reveals nothing, but is not doing recovery either): the known address must get the documented
+ * success before the unknown one is compared with it.
+ */
+function ensureKnownSucceeded(ctx: CheckContext, answer: Answer): void {
+  ensure(
+    answer.status >= 200 && answer.status < 300,
+    `POST ${ctx.target.paths.recoverPassword} for the known address must succeed before the answers can be compared; it got ${answer.status}`,
+  );
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -101,6 +113,7 @@ export const recoverChecks = [
       const unknown = unknownAddressLike(known);
       const addresses = [known, unknown];
       const a = await ask(ctx, known, addresses);
+      ensureKnownSucceeded(ctx, a);
       const b = await ask(ctx, unknown, addresses);
       ensure(a.status === b.status, `a known address gets ${a.status}, an unknown one ${b.status}`);
       ensure(
@@ -136,6 +149,7 @@ export const recoverChecks = [
           const second = first === known ? unknown : known;
           const a = await ask(ctx, first, addresses, via);
           const b = await ask(ctx, second, addresses, via);
+          ensureKnownSucceeded(ctx, first === known ? a : b);
           (first === known ? knownMs : unknownMs).push(a.durationMs);
           (second === known ? knownMs : unknownMs).push(b.durationMs);
         }
