@@ -4,6 +4,7 @@ import { register as gate } from './gate.ts';
 import { register as inspectToken } from './inspect-token.ts';
 import { register as load } from './load.ts';
 import type { RegisterCommand } from './main.ts';
+import { register as probe } from './probe.ts';
 import { register as scenarios } from './scenarios.ts';
 import { register as serve } from './serve.ts';
 import { register as verify } from './verify.ts';
@@ -18,5 +19,6 @@ export const COMMANDS: RegisterCommand[] = [
   scenarios,
   verify,
   load,
+  probe,
   broker,
 ];

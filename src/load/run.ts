@@ -68,6 +68,20 @@ export function timeBound(
   return Math.min(options.maxSeconds ?? Number.POSITIVE_INFINITY, profile.maxSeconds) + 120;
 }
 
+/** Load and probes belong on staging: production only when the user says so, before anything is sent. */
+export function refuseProduction(
+  target: { name: string; baseUrl: string },
+  allowProduction: boolean,
+  where: string,
+): void {
+  if (isProductionTarget(target) && !allowProduction) {
+    throw new ConfigError(`target "${target.name}" (${target.baseUrl}) is production`, {
+      where,
+      hint: 'load and probes belong on staging; pass --allow-production only if you really mean production',
+    });
+  }
+}
+
 /** Runs a k6 script; resolves to the CLI exit code (0 passed, 1 thresholds or k6 failed). */
 export async function runLoad(options: LoadRunOptions): Promise<number> {
   const { env, cwd, log } = options;
@@ -91,20 +105,10 @@ export async function runLoad(options: LoadRunOptions): Promise<number> {
   if (targetFile) {
     const target = loadTarget(targetFile, env);
     const baseUrl = env.BASE_URL || target.baseUrl;
-    if (isProductionTarget({ name: target.name, baseUrl }) && !options.allowProduction) {
-      throw new ConfigError(`target "${target.name}" (${baseUrl}) is production`, {
-        where: targetFile,
-        hint: 'load and probes belong on staging; pass --allow-production only if you really mean production',
-      });
-    }
+    refuseProduction({ name: target.name, baseUrl }, options.allowProduction, targetFile);
     describe = `target ${target.name} (${baseUrl}) from ${targetFile}`;
   } else if (env.BASE_URL) {
-    if (isProductionTarget({ name: 'base-url', baseUrl: env.BASE_URL }) && !options.allowProduction) {
-      throw new ConfigError(`BASE_URL ${env.BASE_URL} is production`, {
-        where: 'BASE_URL',
-        hint: 'load and probes belong on staging; pass --allow-production only if you really mean production',
-      });
-    }
+    refuseProduction({ name: 'base-url', baseUrl: env.BASE_URL }, options.allowProduction, 'BASE_URL');
     describe = `BASE_URL ${env.BASE_URL}`;
   } else {
     describe = 'the embedded reference API';

@@ -81,7 +81,9 @@ describe('the probe result', () => {
   test('a missing probe result says how to produce one', async () => {
     const notes: InputNote[] = [];
     expect(await readProbe('/nonexistent/rate-limit-probe.json', notes)).toBeUndefined();
-    expect(notes[0]?.message).toBe('no probe run yet: `facilioo-auth load rate-limit-probe`');
+    expect(notes[0]?.message).toBe(
+      'no probe run yet: `facilioo-auth probe` (or, with k6, `facilioo-auth load rate-limit-probe`)',
+    );
   });
 
   test('a probe result with a non-numeric limit is left out with the field named', async () => {

@@ -203,7 +203,7 @@ describe.skipIf(!haveChromium)('index.html in headless Chromium (needs /usr/bin/
     await writeReports(sampleGate(), { dir });
     const { page, consoleErrors } = await open(dir);
     expect(await page.locator('#rate-limit .note').textContent()).toBe(
-      'no probe run yet: facilioo-auth load rate-limit-probe',
+      'no probe run yet: facilioo-auth probe (or, with k6, facilioo-auth load rate-limit-probe)',
     );
     expect(await page.locator('#latency .note').textContent()).toContain('no load run yet');
     expect(await page.locator('canvas').count()).toBe(0);

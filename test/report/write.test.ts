@@ -93,7 +93,9 @@ describe('writeReports', () => {
     const { notes } = await writeReports(sampleGate(), { dir });
     expect(notes.map((note) => note.input)).toEqual(['pacts', 'probe', 'load']);
     const html = await readFile(join(dir, 'index.html'), 'utf8');
-    expect(html).toContain('no probe run yet: <code>facilioo-auth load rate-limit-probe</code>');
+    expect(html).toContain(
+      'no probe run yet: <code>facilioo-auth probe</code> (or, with k6, <code>facilioo-auth load rate-limit-probe</code>)',
+    );
     expect(html).not.toContain('<canvas');
   });
 

@@ -1,0 +1,93 @@
+/**
+ * `facilioo-auth probe`: the rate-limit probe without k6. The same state machine the k6 script
+ * drives (load/lib/probe.ts), driven from Node, writing the same reports/load/rate-limit-probe.json
+ * — for machines without k6, and so that the gate report can chart a probe. Without a target it
+ * probes an embedded reference API with a known limiter (5 per 10 s), to watch it work.
+ */
+import { join, relative, resolve } from 'node:path';
+import { PROBE_DEFAULTS } from '../../load/lib/probe.ts';
+import { ConfigError } from '../errors.ts';
+import { runProbe } from '../load/probe-driver.ts';
+import { EMBEDDED_LIMITS, refuseProduction } from '../load/run.ts';
+import { writeFileAtomic } from '../report/atomic.ts';
+import { loadTarget } from '../target/index.ts';
+import type { RegisterCommand } from './main.ts';
+
+interface ProbeFlags {
+  target?: string;
+  endpoint?: string;
+  maxRequests: string;
+  maxSeconds: string;
+  allowProduction: boolean;
+  reportDir: string;
+}
+
+function positive(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new ConfigError(`"${value}" is not a positive number`, { where: flag });
+  return n;
+}
+
+export const register: RegisterCommand = (program, setExitCode) => {
+  program
+    .command('probe')
+    .description("Find a target's rate limit (limit, window, algorithm, Retry-After) without k6")
+    .option('--target <file>', 'target file (default: FACILIOO_TARGET, else an embedded reference API)')
+    .option('--endpoint <route>', 'a route name or a path', 'recoverPassword')
+    .option('--max-requests <n>', 'request budget', String(PROBE_DEFAULTS.maxRequests))
+    .option('--max-seconds <n>', 'time budget in seconds', String(PROBE_DEFAULTS.maxSeconds))
+    .option('--allow-production', 'allow a production target (name production, or api.facilioo.de)', false)
+    .option('--report-dir <dir>', 'where rate-limit-probe.json goes', join('reports', 'load'))
+    .action(async (flags: ProbeFlags) => {
+      const maxRequests = Math.floor(positive(flags.maxRequests, '--max-requests'));
+      const maxSeconds = positive(flags.maxSeconds, '--max-seconds');
+      const targetFile = flags.target ?? (process.env.FACILIOO_TARGET || undefined);
+      let baseUrl: string;
+      let paths: Record<string, string> | undefined;
+      let close = async () => {};
+      if (targetFile) {
+        const target = loadTarget(targetFile, process.env);
+        refuseProduction(target, flags.allowProduction, targetFile);
+        baseUrl = target.baseUrl;
+        paths = target.paths;
+      } else {
+        const { startReferenceApi } = await import('../reference-api/index.ts');
+        const api = await startReferenceApi({ host: '127.0.0.1', port: 0, limits: EMBEDDED_LIMITS });
+        baseUrl = api.baseUrl;
+        close = () => api.close();
+        const l = EMBEDDED_LIMITS;
+        process.stderr.write(
+          `probing the embedded reference API at ${baseUrl} (its limiter: ${l.algorithm}, ${l.permitLimit} per ${l.windowSeconds} s)\n`,
+        );
+      }
+      try {
+        const result = await runProbe({
+          baseUrl,
+          endpoint: flags.endpoint,
+          ...(paths ? { paths } : {}),
+          maxRequests,
+          maxSeconds,
+          onObservation: (observation, index) => {
+            process.stderr.write(
+              `  #${index + 1} at ${(observation.t / 1000).toFixed(2)} s → ${observation.status || 'no answer'}\n`,
+            );
+          },
+        });
+        const file = resolve(flags.reportDir, 'rate-limit-probe.json');
+        await writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
+        const r = result.rateLimit;
+        process.stdout.write(
+          `${[
+            r.limit === null
+              ? `no rate limit found on ${r.endpoint} within ${r.requestsSent} requests`
+              : `${r.endpoint}: ${r.limit} requests per ${r.windowSeconds ?? '?'} s (${r.algorithm}), refused with ${r.rejectStatus}, Retry-After ${r.retryAfterSeconds ?? 'not sent'}`,
+            `${r.requestsSent} requests sent; ${relative(process.cwd(), file)}`,
+          ].join('\n')}\n`,
+        );
+        setExitCode(r.limit === null ? 1 : 0);
+      } finally {
+        await close();
+      }
+    });
+};
