@@ -129,7 +129,10 @@ export async function readProbe(file: string, notes: InputNote[]): Promise<Probe
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    notes.push({ input: 'probe', message: 'no probe run yet: `facilioo-auth probe` (or, with k6, `facilioo-auth load rate-limit-probe`)' });
+    notes.push({
+      input: 'probe',
+      message: 'no probe run yet: `facilioo-auth probe` (or, with k6, `facilioo-auth load rate-limit-probe`)',
+    });
     return undefined;
   }
   try {
