@@ -17,7 +17,7 @@ import { decodeToken, type LabelledKey } from '../jwt/index.ts';
 import { Mailbox } from '../mailbox/index.ts';
 import { redactText } from '../redact/index.ts';
 import type { AccountSlot } from '../roles.ts';
-import type { Credentials, Target } from '../target/index.ts';
+import { type Credentials, msUntilRefused, type Target } from '../target/index.ts';
 import type { ControlClient } from './control.ts';
 import { type Expect, ensure, expect } from './expect.ts';
 import { RecoveryAccount } from './recovery.ts';
@@ -261,12 +261,14 @@ export class Context implements CheckContext {
     const { exp } = decodeToken(accessToken).claims;
     ensure(typeof exp === 'number', 'the access token has no numeric exp claim, so it never expires');
     if (this.control) {
-      const remaining = Math.max(0, Math.ceil(exp - (await this.control.now()) / 1000)) + 1;
+      const remaining = Math.max(
+        1,
+        Math.ceil(msUntilRefused(exp, await this.control.now(), this.target) / 1000),
+      );
       await this.advanceClock(remaining, 'so the access token is expired');
       return;
     }
-    // One second past exp, because exp has one-second resolution and clocks differ a little.
-    const waitMs = exp * 1000 - Date.now() + 1000;
+    const waitMs = msUntilRefused(exp, Date.now(), this.target);
     const limit = this.target.options.maxWaitSeconds;
     if (waitMs > limit * 1000) {
       this.skip(

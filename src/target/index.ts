@@ -1,4 +1,6 @@
 /** Targets: what the suite runs against. See docs/architecture.md, "Target". */
+
+export { msUntilRefused } from './expiry.ts';
 export { type Env, loadTarget, locateJsonError, type ParseTargetOptions, parseTarget } from './load.ts';
 export { isProductionTarget } from './production.ts';
 export { missing, type Need } from './requirements.ts';

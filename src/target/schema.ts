@@ -293,6 +293,11 @@ export function targetFileSchema(context: ContextOf) {
         .positive({ error: 'must be more than 0' })
         .max(600, { error: 'must be at most 600' })
         .default(DEFAULT_OPTIONS.requestTimeoutSeconds),
+      tokenLeewaySeconds: z
+        .number({ error: 'must be a number of seconds' })
+        .min(0, { error: 'must be 0 or more' })
+        .max(86_400, { error: 'must be at most 86400 (one day)' })
+        .default(DEFAULT_OPTIONS.tokenLeewaySeconds),
     }).prefault({}),
     control: httpUrl(context)
       .nullable()

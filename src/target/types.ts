@@ -41,6 +41,11 @@ export interface TargetOptions {
    * spec's options: a target that hangs must fail a check, not stall the run).
    */
   requestTimeoutSeconds: number;
+  /**
+   * How long after `exp` the target still accepts an access token (OPEN; ASP.NET's JwtBearer
+   * ClockSkew defaults to 300 s). Checks that need an expired token go this far past `exp`.
+   */
+  tokenLeewaySeconds: number;
 }
 
 export const DEFAULT_OPTIONS: Readonly<TargetOptions> = {
@@ -49,6 +54,7 @@ export const DEFAULT_OPTIONS: Readonly<TargetOptions> = {
   recoveryCodeType: 'string',
   maxWaitSeconds: 60,
   requestTimeoutSeconds: 10,
+  tokenLeewaySeconds: 0,
 };
 
 export interface MailboxConfig {
@@ -86,6 +92,7 @@ export interface TargetFileJson {
     recoveryCodeType?: TargetOptions['recoveryCodeType'] | EnvRef;
     maxWaitSeconds?: number;
     requestTimeoutSeconds?: number;
+    tokenLeewaySeconds?: number;
   };
   control?: StringOrEnv | null;
 }

@@ -18,7 +18,7 @@ import { decodeToken } from '../jwt/index.ts';
 import { Mailbox } from '../mailbox/index.ts';
 import { redactText, registerSecret } from '../redact/index.ts';
 import type { AccountSlot } from '../roles.ts';
-import { type Credentials, missing, type Need, type Target } from '../target/index.ts';
+import { type Credentials, missing, msUntilRefused, type Need, type Target } from '../target/index.ts';
 import type { StateEvent } from './results.ts';
 
 /** The target cannot provide the state; the interaction is reported as skipped with `message`. */
@@ -232,11 +232,11 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
         if (target.control) {
           const { now } = await control('GET', '/clock');
           const serverNow = Date.parse(String(now));
-          const seconds = Math.max(1, Math.ceil(exp - serverNow / 1000) + 1);
+          const seconds = Math.max(1, Math.ceil(msUntilRefused(exp, serverNow, target) / 1000));
           await control('POST', '/clock', { advanceSeconds: seconds });
         } else {
-          // One second past exp, plus a second for clock skew between us and the target.
-          const ms = exp * 1000 - Date.now() + 2000;
+          // A second more for clock skew between us and the target.
+          const ms = msUntilRefused(exp, Date.now(), target) + 1000;
           if (ms > maxWaitMs) {
             throw new StateSkipped(
               `access tokens of target "${target.name}" expire in ${Math.round(ms / 1000)} s, longer than options.maxWaitSeconds (${target.options.maxWaitSeconds} s), and the target has no control URL to move its clock`,
