@@ -104,7 +104,7 @@ test('verify --target FILE exits 1 and names the field when the API renames the 
   try {
     const result = await cli(['verify', '--target', targetFile, '--report-dir', join(dir, 'reports')]);
     expect(result.stdout).toMatch(
-      /✗ login\.a-login-with-the-right-password-that-skips-multi-factor-authentication\n {4}body \$: Actual map is missing the following keys: accessToken/,
+      /✗ login\.a-login-with-the-right-password-that-skips-multi-factor-authentication\n {4}POST \/api\/auth\/login: body \$: Actual map is missing the following keys: accessToken/,
     );
     expect(result.code).toBe(1);
   } finally {

@@ -103,7 +103,12 @@ describe('toChecks', () => {
   test('each interaction becomes one contract check, failed with the mismatch or passed', () => {
     const checks = toChecks({ interactions: [login, other], skipped: new Map(), report, events: [] });
     expect(checks.map((c) => [c.id, c.status, c.reason, c.durationMs])).toEqual([
-      ['login.a-login-with-the-right-password', 'failed', 'status: expected 200, got 500', 12],
+      [
+        'login.a-login-with-the-right-password',
+        'failed',
+        'POST /api/auth/login: status: expected 200, got 500',
+        12,
+      ],
       ['login.a-login-with-a-wrong-password', 'passed', undefined, 1500],
     ]);
     expect(checks.every((c) => c.layer === 'verification' && c.kind === 'contract')).toBe(true);
@@ -140,7 +145,7 @@ describe('toChecks', () => {
     ];
     const checks = toChecks({ interactions: [login], skipped: new Map(), report, events });
     expect(checks[0]?.reason).toBe(
-      'state "a registered account (account: user)" could not be set up: login answered 500 — then status: expected 200, got 500',
+      'POST /api/auth/login: state "a registered account (account: user)" could not be set up: login answered 500 — then status: expected 200, got 500',
     );
   });
 
@@ -152,7 +157,7 @@ describe('toChecks', () => {
       events: [],
       crash: 'worker died',
     });
-    expect(checks[0]).toMatchObject({ status: 'failed', reason: 'worker died' });
+    expect(checks[0]).toMatchObject({ status: 'failed', reason: 'POST /api/auth/login: worker died' });
   });
 
   test('statically skipped interactions carry their reason', () => {
