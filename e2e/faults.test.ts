@@ -17,7 +17,8 @@ beforeAll(async () => {
 
 const account = (name: string) => ({ email: `${name}@fault.test`, password: `pw-${name}-not-real` });
 
-describe.each(FAULTS)('a target whose every answer is "%s"', (fault) => {
+// The five runs are independent (own server, own reports folder), so they run side by side.
+describe.concurrent.each(FAULTS)('a target whose every answer is "%s"', (fault) => {
   let server: Awaited<ReturnType<typeof startFaultServer>>;
   beforeAll(async () => {
     server = await startFaultServer(fault);
