@@ -3,12 +3,13 @@
  * listens, and with `--write-target FILE` writes a target file (and its public key files) that
  * any suite or a QA engineer can point at.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { parseDefectNames } from '../reference-api/defects.ts';
 import { type RunningReferenceApi, type StartOptions, startReferenceApi } from '../reference-api/index.ts';
 import { LIMITER_ALGORITHMS, type LimitsOptions } from '../reference-api/rate-limiter.ts';
+import { writeFileAtomic } from '../report/atomic.ts';
 import { DEFAULT_PATHS, type RouteName } from '../target/types.ts';
 import type { RegisterCommand } from './main.ts';
 
@@ -18,6 +19,7 @@ export interface ServeFlags {
   control?: boolean;
   defect: string[];
   writeTarget?: string;
+  writeLoadAccounts?: string;
   accessTokenSeconds?: string;
   refreshTokenSeconds?: string;
   issuer?: string;
@@ -59,6 +61,10 @@ export const register: RegisterCommand = (program) => {
       '--write-target <file>',
       'write a target file describing this server, and its key files beside it',
     )
+    .option(
+      '--write-load-accounts <file>',
+      'write the load account pool (JSON list of { email, password }) for `load --accounts`',
+    )
     .option('--access-token-seconds <n>', 'access token lifetime (default 3600)')
     .option('--refresh-token-seconds <n>', 'refresh token lifetime (default 30 days)')
     .option('--issuer <host>', 'iss claim, a bare host name (default ref-api.facilioo.test)')
@@ -83,6 +89,13 @@ export const register: RegisterCommand = (program) => {
       const api = await startReferenceApi(options);
       try {
         const targetFile = flags.writeTarget ? await writeTarget(api, resolve(flags.writeTarget)) : undefined;
+        if (flags.writeLoadAccounts) {
+          const pool = api.loadAccounts.map(({ email, password }) => ({ email, password }));
+          // Passwords of the pool: readable by its owner only, like the target file.
+          await writeFileAtomic(resolve(flags.writeLoadAccounts), `${JSON.stringify(pool, null, 2)}\n`, {
+            mode: 0o600,
+          });
+        }
         printBanner(api, targetFile);
         await untilSignal();
       } finally {
@@ -151,20 +164,14 @@ async function writeTarget(api: RunningReferenceApi, file: string): Promise<stri
   const keyFiles = await Promise.all(
     api.publicKeyPems.map(async (pem, i) => {
       const name = `${stem}.key-${i + 1}.pem`;
-      await writeAtomically(join(directory, name), pem, 0o644);
+      await writeFileAtomic(join(directory, name), pem, { mode: 0o644 });
       // Relative to the target file, so the pair can be moved together.
       return name;
     }),
   );
   // The target file holds the seeded test passwords: readable by its owner only.
-  await writeAtomically(file, `${JSON.stringify(api.targetDocument(keyFiles), null, 2)}\n`, 0o600);
+  await writeFileAtomic(file, `${JSON.stringify(api.targetDocument(keyFiles), null, 2)}\n`, { mode: 0o600 });
   return file;
-}
-
-async function writeAtomically(file: string, content: string, mode: number): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, content, { mode });
-  await rename(temporary, file);
 }
 
 function printBanner(api: RunningReferenceApi, targetFile: string | undefined): void {

@@ -23,7 +23,19 @@ describe('serve, spawned', () => {
     directory = await mkdtemp(join(tmpdir(), 'facilioo-serve-'));
     child = spawn(
       process.execPath,
-      [BIN, 'serve', '--port', '0', '--control', '--write-target', join(directory, 'x.json')],
+      [
+        BIN,
+        'serve',
+        '--port',
+        '0',
+        '--control',
+        '--write-target',
+        join(directory, 'x.json'),
+        '--load-accounts',
+        '3',
+        '--write-load-accounts',
+        join(directory, 'pool.json'),
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -86,6 +98,24 @@ describe('serve, spawned', () => {
 
   test('the target file is readable by its owner only (it holds the test passwords)', async () => {
     expect((await stat(join(directory, 'x.json'))).mode & 0o077).toBe(0);
+  });
+
+  test('the written load account pool logs in, and is readable by its owner only', async () => {
+    const pool = JSON.parse(await readFile(join(directory, 'pool.json'), 'utf8')) as {
+      email: string;
+      password: string;
+    }[];
+    expect(pool).toHaveLength(3);
+    for (const { email, password } of pool) {
+      const reply = await request(`${baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      await reply.body.dump();
+      expect(reply.statusCode, email).toBe(200);
+    }
+    expect((await stat(join(directory, 'pool.json'))).mode & 0o077).toBe(0);
   });
 
   test('SIGTERM closes it gracefully with exit code 0', async () => {
