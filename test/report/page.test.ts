@@ -10,7 +10,8 @@ import { writeReports } from '../../src/report/write.ts';
 import { CHECK_COUNT, sampleGate, sampleK6Summary, samplePact, sampleProbe } from './sample.ts';
 import { tempDirs } from './temp.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's chromium here; GitHub's runners ship Google Chrome instead (ci.yml sets CHROMIUM_PATH).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = fileURLToPath(new URL('../../reports/index.png', import.meta.url));
 const tempDir = tempDirs('reports-page-');
 const haveChromium = existsSync(CHROMIUM);
@@ -37,7 +38,7 @@ interface Opened {
   blocked: string[];
 }
 
-describe.skipIf(!haveChromium)('index.html in headless Chromium (needs /usr/bin/chromium)', () => {
+describe.skipIf(!haveChromium)(`index.html in headless Chromium (${CHROMIUM})`, () => {
   let browser: Browser;
 
   beforeAll(async () => {
