@@ -5,9 +5,10 @@
  * --strict-security), 1 otherwise; configuration errors surface as ConfigError (exit 2).
  */
 import { join, resolve } from 'node:path';
+import { redactValue } from '../redact/index.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
 import { mergeLayers, writeReports } from '../report/index.ts';
-import { type CheckResult, failsRun, type GateReport, type LayerReport } from '../report/types.ts';
+import type { CheckResult, GateReport, LayerReport } from '../report/types.ts';
 import { ALL_CHECKS } from '../scenarios/checks/index.ts';
 import { runChecks } from '../scenarios/runner.ts';
 import { type Env, resolveTarget } from '../target/index.ts';
@@ -93,7 +94,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   for (const layer of layers.filter((l) => l.layer !== 'verification')) {
     await writeFileAtomic(
       join(reportDir, layer.layer, 'summary.json'),
-      `${JSON.stringify(layer, null, 2)}\n`,
+      `${JSON.stringify(redactValue(layer), null, 2)}\n`,
     );
   }
   const gate = mergeLayers(layers, {
@@ -106,10 +107,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     dir: reportDir,
     ...(options.githubStepSummary ? { githubStepSummary: options.githubStepSummary } : {}),
   });
-  const failed = gate.layers.some((layer) =>
-    layer.checks.some((check) => failsRun(check, options.strictSecurity)),
-  );
-  return { exitCode: failed ? 1 : 0, report: gate, files: written.files };
+  return { exitCode: gate.verdict === 'fail' ? 1 : 0, report: gate, files: written.files };
 }
 
 /** Verification never throws the gate off course: a run that cannot start is one failed check. */
