@@ -1,7 +1,7 @@
 // Whatever a target does wrong — 5xx, reset connections, no answer, a body that never ends,
 // malformed JSON — a gate run ends within its bound with failures that name the request that
 // failed: never a hang, never a crash, never a pass.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -11,9 +11,14 @@ import { FAULTS, startFaultServer } from './fault-server.ts';
 import { captureProgress, privatePacts } from './support.ts';
 
 let pactDir: string;
+const scratch: string[] = [];
 beforeAll(async () => {
   pactDir = await privatePacts();
+  scratch.push(pactDir);
 }, 180_000);
+afterAll(async () => {
+  for (const dir of scratch) await rm(dir, { recursive: true, force: true });
+});
 
 const account = (name: string) => ({ email: `${name}@fault.test`, password: `pw-${name}-not-real` });
 
@@ -28,6 +33,7 @@ describe.concurrent.each(FAULTS)('a target whose every answer is "%s"', (fault) 
   // The test timeout is the bound: a gate that hung would be stopped here and fail.
   test('fails the gate, and every failed check names the request that failed', async () => {
     const dir = await mkdtemp(join(tmpdir(), `facilioo-fault-${fault}-`));
+    scratch.push(dir);
     const targetFile = join(dir, 'target.json');
     await writeFile(
       targetFile,
