@@ -4,8 +4,8 @@
  * (exit 2 with install instructions when k6 is missing). Without a target it starts the embedded
  * reference API with a fixed window of 5 per 10 s. Exit 0 when thresholds hold, 1 when not.
  */
-import { ConfigError } from '../errors.ts';
 import { runLoad } from '../load/run.ts';
+import { positive } from './flags.ts';
 import type { RegisterCommand } from './main.ts';
 
 interface LoadFlags {
@@ -16,14 +16,6 @@ interface LoadFlags {
   maxSeconds?: string;
   accounts?: string;
   endpoint?: string;
-}
-
-function positive(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new ConfigError(`"${value}" is not a positive number`, { where: flag });
-  return n;
 }
 
 export const register: RegisterCommand = (program, setExitCode) => {
@@ -39,7 +31,8 @@ export const register: RegisterCommand = (program, setExitCode) => {
     .option('--accounts <file>', 'load account pool: JSON list of { email, password }')
     .option('--endpoint <route>', 'probe endpoint: a route name or a path (default recoverPassword)')
     .action(async (script: string, flags: LoadFlags) => {
-      const maxRequests = positive(flags.maxRequests, '--max-requests');
+      const maxRequests =
+        flags.maxRequests === undefined ? undefined : positive('--max-requests', flags.maxRequests);
       const env = process.env;
       const code = await runLoad({
         script,
@@ -47,7 +40,7 @@ export const register: RegisterCommand = (program, setExitCode) => {
         profile: flags.profile,
         allowProduction: flags.allowProduction,
         maxRequests: maxRequests === undefined ? undefined : Math.floor(maxRequests),
-        maxSeconds: positive(flags.maxSeconds, '--max-seconds'),
+        maxSeconds: flags.maxSeconds === undefined ? undefined : positive('--max-seconds', flags.maxSeconds),
         accountsFile: flags.accounts,
         endpoint: flags.endpoint,
         env,

@@ -6,11 +6,11 @@
  */
 import { join, relative, resolve } from 'node:path';
 import { PROBE_DEFAULTS } from '../../load/lib/probe.ts';
-import { ConfigError } from '../errors.ts';
 import { runProbe } from '../load/probe-driver.ts';
 import { EMBEDDED_LIMITS, refuseProduction } from '../load/run.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
 import { loadTarget } from '../target/index.ts';
+import { positive } from './flags.ts';
 import type { RegisterCommand } from './main.ts';
 
 interface ProbeFlags {
@@ -20,13 +20,6 @@ interface ProbeFlags {
   maxSeconds: string;
   allowProduction: boolean;
   reportDir: string;
-}
-
-function positive(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new ConfigError(`"${value}" is not a positive number`, { where: flag });
-  return n;
 }
 
 export const register: RegisterCommand = (program, setExitCode) => {
@@ -40,8 +33,8 @@ export const register: RegisterCommand = (program, setExitCode) => {
     .option('--allow-production', 'allow a production target (name production, or api.facilioo.de)', false)
     .option('--report-dir <dir>', 'where rate-limit-probe.json goes', join('reports', 'load'))
     .action(async (flags: ProbeFlags) => {
-      const maxRequests = Math.floor(positive(flags.maxRequests, '--max-requests'));
-      const maxSeconds = positive(flags.maxSeconds, '--max-seconds');
+      const maxRequests = Math.floor(positive('--max-requests', flags.maxRequests));
+      const maxSeconds = positive('--max-seconds', flags.maxSeconds);
       const targetFile = flags.target ?? (process.env.FACILIOO_TARGET || undefined);
       let baseUrl: string;
       let paths: Record<string, string> | undefined;

@@ -11,6 +11,7 @@ import { type RunningReferenceApi, type StartOptions, startReferenceApi } from '
 import { LIMITER_ALGORITHMS, type LimitsOptions } from '../reference-api/rate-limiter.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
 import { DEFAULT_PATHS, type RouteName } from '../target/types.ts';
+import { integer, oneOf, positive } from './flags.ts';
 import type { RegisterCommand } from './main.ts';
 
 export interface ServeFlags {
@@ -197,38 +198,6 @@ function untilSignal(): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-}
-
-function integer(flag: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const parsed = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-    throw new ConfigError(`${JSON.stringify(value)} is not a whole number from ${min} to ${max}`, {
-      where: flag,
-      hint: `pass a whole number from ${min} to ${max}`,
-    });
-  }
-  return parsed;
-}
-
-function positive(flag: string, value: string): number {
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) {
-    throw new ConfigError(`${JSON.stringify(value)} is not a positive number`, {
-      where: flag,
-      hint: 'pass a number of seconds above 0, e.g. 60',
-    });
-  }
-  return parsed;
-}
-
-function oneOf<const T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(`${JSON.stringify(value)} is not a valid value`, {
-      where: flag,
-      hint: `use one of: ${allowed.join(', ')}`,
-    });
-  }
-  return value as T;
 }
 
 function hostName(flag: string, value: string): string {
