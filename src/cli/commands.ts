@@ -1,4 +1,5 @@
 import { register as broker } from './broker.ts';
+import { register as checkTarget } from './check-target.ts';
 import { register as defects } from './defects.ts';
 import { register as gate } from './gate.ts';
 import { register as inspectToken } from './inspect-token.ts';
@@ -15,6 +16,7 @@ export const COMMANDS: RegisterCommand[] = [
   gate,
   serve,
   defects,
+  checkTarget,
   inspectToken,
   scenarios,
   verify,
