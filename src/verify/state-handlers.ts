@@ -197,10 +197,51 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
     }
   };
 
+  /**
+   * Uses up the recover-password limit; resolves with the wait the refusal named (ms), if any.
+   * No waiting on refusals here: the refusal is what is looked for.
+   */
+  const exhaustRecoveryLimit = async (): Promise<number | undefined> => {
+    const client = newClient(0);
+    for (let sent = 0; sent < MAX_REQUESTS_TO_EXHAUST_LIMIT; sent++) {
+      try {
+        await client.recoverPassword(unknownAddress());
+      } catch (error) {
+        if (error instanceof ApiError && (error.status === 429 || error.status === 503)) {
+          const retryAfter = Number(error.headers['retry-after']);
+          return Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined;
+        }
+        throw error;
+      }
+    }
+    // Not skipped: the document says the route is rate limited, so the interaction runs and fails.
+    throw new Error(`no 429 or 503 after ${MAX_REQUESTS_TO_EXHAUST_LIMIT} password recovery requests`);
+  };
+
+  /**
+   * Before an interaction that sends recover-password itself: the states before it may have used
+   * the limit up (requesting codes, locking the account). With clock control the state is reset
+   * before each interaction anyway; without it, the only way to be sure a permit is left is to
+   * use the window up and wait out the refusal's Retry-After, so the verifier meets a fresh one.
+   */
+  const freshRecoveryWindow = async (): Promise<void> => {
+    if (target.control) return;
+    const retryAfterMs = (await exhaustRecoveryLimit()) ?? maxWaitMs;
+    if (retryAfterMs > maxWaitMs) {
+      throw new StateSkipped(
+        `recover-password of target "${target.name}" asks for a ${Math.round(retryAfterMs / 1000)} s wait, longer than options.maxWaitSeconds (${target.options.maxWaitSeconds} s), and the target has no control URL to reset its limiter`,
+      );
+    }
+    await wait(retryAfterMs);
+  };
+
   const handlers: Record<StateId, Handler> = {
     registeredAccount: {
       setup: async (params) => {
-        const credentials = account(slotOf(params));
+        const slot = slotOf(params);
+        const credentials = account(slot);
+        // The recovery account's state precedes recover-password and unblock requests.
+        if (slot === 'recovery') await freshRecoveryWindow();
         return { email: credentials.email, password: credentials.password };
       },
     },
@@ -252,27 +293,16 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
     },
 
     unknownAddress: {
-      setup: async () => ({ email: unknownAddress() }),
+      setup: async () => {
+        await freshRecoveryWindow();
+        return { email: unknownAddress() };
+      },
     },
 
     recoveryLimitUsedUp: {
       setup: async () => {
-        // No waiting on refusals here: the refusal is the state.
-        const client = newClient(0);
-        for (let sent = 0; sent < MAX_REQUESTS_TO_EXHAUST_LIMIT; sent++) {
-          try {
-            await client.recoverPassword(unknownAddress());
-          } catch (error) {
-            if (error instanceof ApiError && (error.status === 429 || error.status === 503)) {
-              const retryAfter = Number(error.headers['retry-after']);
-              limiterRetryAfterMs = Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined;
-              return { email: unknownAddress() };
-            }
-            throw error;
-          }
-        }
-        // Not skipped: the document says the route is rate limited, so the interaction runs and fails.
-        throw new Error(`no 429 or 503 after ${MAX_REQUESTS_TO_EXHAUST_LIMIT} password recovery requests`);
+        limiterRetryAfterMs = await exhaustRecoveryLimit();
+        return { email: unknownAddress() };
       },
       teardown: async () => {
         if (target.control) {

@@ -1,11 +1,14 @@
 // The state handlers create states on the target itself and report what they could not create,
 // as a skip with the reason — never as a silent pass.
-import { describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { STATES } from '../../contracts/states.ts';
+import { type ApiError, AuthClient, MemoryTokenStore } from '../../src/client/index.ts';
+import { type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
 import {
   DEFAULT_OPTIONS,
   DEFAULT_PATHS,
   DEFAULT_PROTECTED_PATH,
+  parseTarget,
   type Target,
 } from '../../src/target/index.ts';
 import { createStateHandlers, StateSkipped, wrongCodeFor } from '../../src/verify/state-handlers.ts';
@@ -66,9 +69,54 @@ describe('createStateHandlers', () => {
   });
 
   test('the unknown-address state never hands out an address that could receive mail', async () => {
-    const set = createStateHandlers(target);
+    // With clock control the limiter is reset between interactions, so no request is needed here.
+    const set = createStateHandlers({ ...target, control: 'http://127.0.0.1:9/_control' });
     const values = await set.stateHandlers[STATES.unknownAddress.name]!.setup({});
     expect(values?.email).toMatch(/@facilioo-auth-suite\.invalid$/);
     await set.close();
   });
+});
+
+describe('states before a recover-password interaction, on a target without clock control', () => {
+  let api: RunningReferenceApi;
+  beforeAll(async () => {
+    api = await startReferenceApi({
+      host: '127.0.0.1',
+      port: 0,
+      limits: { algorithm: 'fixed-window', permitLimit: 2, windowSeconds: 1, routes: ['recoverPassword'] },
+    });
+  });
+  afterAll(() => api.close());
+
+  test.each([
+    ['an address that belongs to no account', STATES.unknownAddress.name, {}],
+    ['the recovery account', STATES.registeredAccount.name, { account: 'recovery' }],
+  ])(
+    '%s leaves a recover-password permit for the verifier, even after earlier states used the limit up',
+    async (_, state, params) => {
+      const document = api.targetDocument([]);
+      const bare = parseTarget(
+        { ...document, control: null },
+        { source: 'no-control test', baseDir: process.cwd(), env: {} },
+      );
+      const client = new AuthClient({ baseUrl: api.baseUrl, tokenStore: new MemoryTokenStore() });
+      // What earlier states do: spend the window.
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        statuses.push(
+          await client.recoverPassword('spender@facilioo-auth-suite.invalid').then(
+            (r) => r.status,
+            (e: ApiError) => e.status,
+          ),
+        );
+      }
+      expect(statuses).toContain(429);
+      const set = createStateHandlers(bare);
+      await set.stateHandlers[state]!.setup(params);
+      const answer = await client.recoverPassword('verifier@facilioo-auth-suite.invalid');
+      expect(answer.status).toBe(200);
+      await set.close();
+      await client.close();
+    },
+  );
 });
