@@ -9,58 +9,51 @@ import { createSimLimiter, runProbeVirtually, type SimAlgorithm } from './simula
 
 const START = 1_000_000;
 
-const aligned = fc
-  .record({
-    algorithm: fc.constantFrom<SimAlgorithm>('fixed-window', 'sliding-window', 'token-bucket'),
-    permitLimit: fc.integer({ min: 2, max: 30 }),
-    windowSeconds: fc.constantFrom(1, 2, 3, 5, 10, 30, 60, 300),
-    segmentsPerWindow: fc.integer({ min: 2, max: 6 }),
-    tokenShare: fc.double({ min: 0, max: 0.99, noNaN: true }),
-    latencyMs: fc.integer({ min: 1, max: 20 }),
-  })
-  // The first burst takes at most a tenth of the window: the probe's exact-reading claim.
-  .filter((c) => c.permitLimit * c.latencyMs <= 0.1 * c.windowSeconds * 1000);
+const limiterSettings = fc.record({
+  algorithm: fc.constantFrom<SimAlgorithm>('fixed-window', 'sliding-window', 'token-bucket'),
+  permitLimit: fc.integer({ min: 2, max: 30 }),
+  windowSeconds: fc.constantFrom(1, 2, 3, 5, 10, 30, 60, 300),
+  segmentsPerWindow: fc.integer({ min: 2, max: 6 }),
+  tokenShare: fc.double({ min: 0, max: 0.99, noNaN: true }),
+  latencyMs: fc.integer({ min: 1, max: 20 }),
+});
+type LimiterSettings = typeof limiterSettings extends fc.Arbitrary<infer T> ? T : never;
+
+/** How much of the window the probe's first, sequential burst takes. */
+const burstShare = (c: LimiterSettings) => (c.permitLimit * c.latencyMs) / (c.windowSeconds * 1000);
+
+// The first burst takes at most a tenth of the window: the probe's exact-reading claim.
+const aligned = limiterSettings.filter((c) => burstShare(c) <= 0.1);
 
 /**
  * Bursts that take a tenth to three tenths of the window (many permits, a slow link, a short
  * window). Requests of the first burst then fall into several sliding-window segments, which
  * blurs where the window began: the window can be off by more than 10 % (seen: sliding window
  * 16 per 1 s, 5 segments, 11 ms per request → 12.7 %). The limit and the budgets still hold.
+ * Beyond three tenths a sequential client cannot outrun the window at all.
  */
-const slowBurst = fc
-  .record({
-    algorithm: fc.constantFrom<SimAlgorithm>('fixed-window', 'sliding-window', 'token-bucket'),
-    permitLimit: fc.integer({ min: 2, max: 30 }),
-    windowSeconds: fc.constantFrom(1, 2, 3, 5, 10, 30, 60, 300),
-    segmentsPerWindow: fc.integer({ min: 2, max: 6 }),
-    tokenShare: fc.double({ min: 0, max: 0.99, noNaN: true }),
-    latencyMs: fc.integer({ min: 1, max: 20 }),
-  })
-  // A sequential client cannot outrun a window shorter than its own burst.
-  .filter((c) => {
-    const share = (c.permitLimit * c.latencyMs) / (c.windowSeconds * 1000);
-    return share > 0.1 && share <= 0.3;
-  });
+const slowBurst = limiterSettings.filter((c) => burstShare(c) > 0.1 && burstShare(c) <= 0.3);
+
+/** Runs the probe in virtual time against a simulated limiter with these settings. */
+function probeSimulated(c: LimiterSettings) {
+  const tokensPerPeriod = Math.max(1, Math.floor(c.tokenShare * (c.permitLimit - 1)) || 1);
+  const server = createSimLimiter({ ...c, tokensPerPeriod, origin: START, retryAfter: 'exact' });
+  const probe = createProbe({ endpoint: 'recoverPassword', maxSeconds: 3 * c.windowSeconds });
+  const { result, elapsedMs } = runProbeVirtually(probe, server, { start: START, latencyMs: c.latencyMs });
+  return { r: result.rateLimit, elapsedMs, tokensPerPeriod };
+}
 
 describe('a limiter whose window opens with the first request and which sends Retry-After', () => {
   test('is read exactly: limit, window within 10 %, algorithm, within 2L + 10 requests and 2.5 windows', () => {
     fc.assert(
       fc.property(aligned, (c) => {
-        const tokensPerPeriod = Math.max(1, Math.floor(c.tokenShare * (c.permitLimit - 1)) || 1);
-        const server = createSimLimiter({ ...c, tokensPerPeriod, origin: START, retryAfter: 'exact' });
-        const probe = createProbe({ endpoint: 'recoverPassword', maxSeconds: 3 * c.windowSeconds });
-        const { result, elapsedMs } = runProbeVirtually(probe, server, {
-          start: START,
-          latencyMs: c.latencyMs,
-        });
-        const r = result.rateLimit;
+        const { r, elapsedMs, tokensPerPeriod } = probeSimulated(c);
         expect(r.limit).toBe(c.permitLimit);
         expect(Math.abs((r.windowSeconds ?? 0) - c.windowSeconds)).toBeLessThanOrEqual(0.1 * c.windowSeconds);
         expect(r.requestsSent).toBeLessThanOrEqual(2 * c.permitLimit + 10);
         expect(elapsedMs).toBeLessThanOrEqual(2.5 * c.windowSeconds * 1000);
         // Never wrong; and right whenever the first burst is short next to the window.
-        if (c.permitLimit * c.latencyMs <= 0.05 * c.windowSeconds * 1000)
-          expect(r.algorithm).toBe(c.algorithm);
+        if (burstShare(c) <= 0.05) expect(r.algorithm).toBe(c.algorithm);
         else expect([c.algorithm, 'unknown']).toContain(r.algorithm);
         if (c.algorithm === 'token-bucket') expect(r.tokensPerPeriod).toBe(tokensPerPeriod);
         expect(r.retryAfterCorrect).toBe(true);
@@ -73,14 +66,7 @@ describe('a limiter whose window opens with the first request and which sends Re
   test('with a slow first burst the limit is still exact, the window within 25 %, and the budgets hold', () => {
     fc.assert(
       fc.property(slowBurst, (c) => {
-        const tokensPerPeriod = Math.max(1, Math.floor(c.tokenShare * (c.permitLimit - 1)) || 1);
-        const server = createSimLimiter({ ...c, tokensPerPeriod, origin: START, retryAfter: 'exact' });
-        const probe = createProbe({ endpoint: 'recoverPassword', maxSeconds: 3 * c.windowSeconds });
-        const { result, elapsedMs } = runProbeVirtually(probe, server, {
-          start: START,
-          latencyMs: c.latencyMs,
-        });
-        const r = result.rateLimit;
+        const { r, elapsedMs } = probeSimulated(c);
         expect(r.limit).toBe(c.permitLimit);
         expect(Math.abs((r.windowSeconds ?? 0) - c.windowSeconds)).toBeLessThanOrEqual(
           0.25 * c.windowSeconds,
