@@ -4,25 +4,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { runCli } from './run-cli.ts';
 
 const PASSWORD = 'planted-Passw0rd-for-check-target';
-
-async function run(args: string[]): Promise<{ code: number; out: string }> {
-  const out: string[] = [];
-  const keep = (chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  };
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(keep);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(keep);
-  try {
-    return { code: await main(['node', 'facilioo-auth', ...args]), out: out.join('') };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
 
 describe('facilioo-auth check-target', () => {
   let dir: string;
@@ -48,7 +32,7 @@ describe('facilioo-auth check-target', () => {
         },
       }),
     );
-    const { code, out } = await run(['check-target', file]);
+    const { code, out } = await runCli(['check-target', file]);
     expect(code, out).toBe(0);
     expect(out).toContain('target "qa"');
     expect(out).toContain('user (user@qa.test)');
@@ -60,13 +44,13 @@ describe('facilioo-auth check-target', () => {
   test('an invalid target exits 2 naming the field', async () => {
     const file = join(dir, 'bad.json');
     await writeFile(file, JSON.stringify({ name: 'qa', baseUrl: 'not a url' }));
-    const { code, out } = await run(['check-target', file]);
+    const { code, out } = await runCli(['check-target', file]);
     expect(code).toBe(2);
     expect(out).toContain('baseUrl');
   });
 
   test('no file and no FACILIOO_TARGET exits 2 saying what to pass', async () => {
-    const { code, out } = await run(['check-target']);
+    const { code, out } = await runCli(['check-target']);
     expect(code).toBe(2);
     expect(out).toContain('name a target file');
   });

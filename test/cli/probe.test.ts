@@ -3,9 +3,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
+import { runCli } from './run-cli.ts';
 
 describe('facilioo-auth probe', () => {
   let api: RunningReferenceApi;
@@ -24,26 +24,10 @@ describe('facilioo-auth probe', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(args: string[]): Promise<{ code: number; out: string }> {
-    const out: string[] = [];
-    const keep = (chunk: string | Uint8Array) => {
-      out.push(String(chunk));
-      return true;
-    };
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(keep);
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(keep);
-    try {
-      return { code: await main(['node', 'facilioo-auth', ...args]), out: out.join('') };
-    } finally {
-      stdout.mockRestore();
-      stderr.mockRestore();
-    }
-  }
-
   test("finds the limit and window of the target's limiter and writes rate-limit-probe.json", async () => {
     const file = join(dir, 'target.json');
     await writeFile(file, JSON.stringify(api.targetDocument([])));
-    const { code, out } = await run(['probe', '--target', file, '--report-dir', dir]);
+    const { code, out } = await runCli(['probe', '--target', file, '--report-dir', dir]);
     expect(code, out).toBe(0);
     const result = JSON.parse(await readFile(join(dir, 'rate-limit-probe.json'), 'utf8'));
     expect(result.rateLimit).toMatchObject({ limit: 3, rejectStatus: 429, algorithm: 'fixed-window' });
@@ -57,7 +41,7 @@ describe('facilioo-auth probe', () => {
     const file = join(dir, 'production.json');
     const reports = join(dir, 'production-reports');
     await writeFile(file, JSON.stringify({ ...api.targetDocument([]), name: 'production' }));
-    const { code, out } = await run(['probe', '--target', file, '--report-dir', reports]);
+    const { code, out } = await runCli(['probe', '--target', file, '--report-dir', reports]);
     expect(code).toBe(2);
     expect(out).toMatch(/is production/);
     expect(out).toMatch(/--allow-production/);
