@@ -10,6 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
+          setupFiles: ['test/fast-check-seed.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,

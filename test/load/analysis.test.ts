@@ -83,6 +83,24 @@ describe('reading a scripted timeline', () => {
     );
   });
 
+  // Known limitation, found by the property above with a random seed: when the probe's wait
+  // skips a whole window, two consecutive resets are two windows apart, but the estimate takes
+  // their spacing for one window and its bounds (2.266–4.266 s) miss the true 2 s. The run that
+  // admitted 3 requests against a limit of 2 shows the missed reset; the analysis does not use it
+  // yet. `test.fails` keeps the case in view: it turns red once the analysis handles it.
+  test.fails('KNOWN LIMITATION: a fixed window of 2 per 2 s, phase 0.365, 9 ms per request is bracketed', async () => {
+    const server = createSimLimiter({
+      algorithm: 'fixed-window',
+      permitLimit: 2,
+      windowSeconds: 2,
+      segmentsPerWindow: 2,
+      tokensPerPeriod: 1,
+      origin: -0.36475 * 2000,
+    });
+    const a = analyzeTimeline(await recordVirtually(server, { windowSeconds: 2 }, 9));
+    expectWindow(a, 2);
+  });
+
   test('a burst that straddles a fixed-window boundary counts only the requests after the boundary', () => {
     // Limit 3 per second; the boundary at t=30 splits the first burst 2 + 3.
     const timeline = [
