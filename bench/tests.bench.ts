@@ -148,9 +148,10 @@ function parseArgs(argv: string[]): Args {
     const value = argv[i + 1];
     if (flag === '--only' && (value === 'all' || value === 'unit')) runs = [value];
     else if (flag === '--json' && value) json = resolve(value);
+    else if (flag === '--max-workers' && Number(value) >= 1) maxWorkers = Number(value);
     else {
       console.error(
-        `bench:tests: unknown argument ${JSON.stringify(flag)} — use --only all|unit, --json FILE`,
+        `bench:tests: unknown argument ${JSON.stringify(flag)} — use --only all|unit, --json FILE, --max-workers N`,
       );
       process.exit(2);
     }
