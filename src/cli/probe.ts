@@ -8,6 +8,7 @@ import { join, relative, resolve } from 'node:path';
 import { PROBE_DEFAULTS } from '../../load/lib/probe.ts';
 import { runProbe } from '../load/probe-driver.ts';
 import { EMBEDDED_LIMITS, refuseProduction } from '../load/run.ts';
+import { beforeRun, GUARD_FLAGS } from '../preflight/index.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
 import { loadTarget } from '../target/index.ts';
 import { positive } from './flags.ts';
@@ -19,6 +20,7 @@ interface ProbeFlags {
   maxRequests: string;
   maxSeconds: string;
   allowProduction: boolean;
+  allowDestructive: boolean;
   reportDir: string;
 }
 
@@ -30,7 +32,8 @@ export const register: RegisterCommand = (program, setExitCode) => {
     .option('--endpoint <route>', 'a route name or a path', 'recoverPassword')
     .option('--max-requests <n>', 'request budget', String(PROBE_DEFAULTS.maxRequests))
     .option('--max-seconds <n>', 'time budget in seconds', String(PROBE_DEFAULTS.maxSeconds))
-    .option('--allow-production', 'allow a production target (name production, or api.facilioo.de)', false)
+    .option(...GUARD_FLAGS.allowProduction, false)
+    .option(...GUARD_FLAGS.allowDestructive, false)
     .option('--report-dir <dir>', 'where rate-limit-probe.json goes', join('reports', 'load'))
     .action(async (flags: ProbeFlags) => {
       const maxRequests = Math.floor(positive('--max-requests', flags.maxRequests));
@@ -41,7 +44,9 @@ export const register: RegisterCommand = (program, setExitCode) => {
       let close = async () => {};
       if (targetFile) {
         const target = loadTarget(targetFile, process.env);
-        refuseProduction(target, flags.allowProduction, targetFile);
+        const guard = { allowProduction: flags.allowProduction, probe: true, command: 'probe' };
+        refuseProduction(target, { ...guard, allowDestructive: flags.allowDestructive }, targetFile);
+        await beforeRun(target, { ...guard, allowDestructive: true });
         baseUrl = target.baseUrl;
         paths = target.paths;
       } else {

@@ -5,6 +5,7 @@
  * --strict-security), 1 otherwise; configuration errors surface as ConfigError (exit 2).
  */
 import { join, resolve } from 'node:path';
+import { beforeRun } from '../preflight/index.ts';
 import { redactValue } from '../redact/index.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
 import { mergeLayers, writeReports } from '../report/index.ts';
@@ -29,6 +30,8 @@ export interface GateOptions {
   progress: Progress;
   /** `$GITHUB_STEP_SUMMARY`, passed in by the CLI (only src/target reads the environment). */
   githubStepSummary?: string | undefined;
+  allowProduction?: boolean;
+  allowDestructive?: boolean;
 }
 
 export interface GateResult {
@@ -50,6 +53,13 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const layers: LayerReport[] = [];
   try {
     progress.line(`gate: target "${target.name}" at ${target.baseUrl}`);
+    // Before any layer and before reports/ is touched: a refused or unreachable target is exit 2.
+    const { skipDestructive } = await beforeRun(target, {
+      command: 'gate',
+      allowProduction: options.allowProduction ?? false,
+      allowDestructive: options.allowDestructive ?? false,
+      log: (line) => progress.line(line),
+    });
 
     if (options.pactDir === undefined) {
       progress.layer('contracts', 1, LAYERS, 'consumer tests against the Pact mock server');
@@ -68,7 +78,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     }
 
     progress.layer('verification', 2, LAYERS, 'the pacts replayed against the target');
-    const verification = await verifyOrFail(target, reportDir, options.pactDir);
+    const verification = await verifyOrFail(target, reportDir, options.pactDir, skipDestructive);
     report(progress, verification.checks);
     layers.push(verification);
 
@@ -77,6 +87,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     let done = 0;
     const checks = await runChecks(target, {
       onResult: (result) => progress.check(result, ++done, ALL_CHECKS.length),
+      skipDestructive,
     });
     layers.push({
       layer: 'scenarios',
@@ -115,6 +126,7 @@ async function verifyOrFail(
   target: Parameters<typeof verifyPacts>[0]['target'],
   reportDir: string,
   pactDir: string | undefined,
+  skipDestructive: string | undefined,
 ): Promise<LayerReport> {
   const started = Date.now();
   try {
@@ -122,6 +134,7 @@ async function verifyOrFail(
       target,
       reportDir: resolve(reportDir, 'verification'),
       ...(pactDir === undefined ? {} : { pactDir }),
+      skipDestructive,
     });
     return result.report;
   } catch (error) {
