@@ -105,13 +105,13 @@ export const register: RegisterCommand = (program, setExitCode) => {
 
       const resolved = await resolveTarget({ file: flags.target, env });
       try {
-        process.stderr.write(`verify: target "${resolved.target.name}" at ${resolved.target.baseUrl}\n`);
         const { skipDestructive } = await beforeRun(resolved.target, {
           command: 'verify',
           allowProduction: flags.allowProduction,
           allowDestructive: flags.allowDestructive,
           log: (line) => process.stderr.write(`verify: ${line}\n`),
         });
+        process.stderr.write(`verify: target "${resolved.target.name}" at ${resolved.target.baseUrl}\n`);
         const result = await verifyPacts({ ...options, target: resolved.target, skipDestructive });
         process.stdout.write(`${result.checks.map(checkLine).join('\n')}\n`);
         const count = (status: CheckResult['status']) =>

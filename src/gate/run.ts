@@ -52,7 +52,6 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const { target } = resolved;
   const layers: LayerReport[] = [];
   try {
-    progress.line(`gate: target "${target.name}" at ${target.baseUrl}`);
     // Before any layer and before reports/ is touched: a refused or unreachable target is exit 2.
     const { skipDestructive } = await beforeRun(target, {
       command: 'gate',
@@ -60,6 +59,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
       allowDestructive: options.allowDestructive ?? false,
       log: (line) => progress.line(line),
     });
+    progress.line(`gate: target "${target.name}" at ${target.baseUrl}`);
 
     if (options.pactDir === undefined) {
       progress.layer('contracts', 1, LAYERS, 'consumer tests against the Pact mock server');

@@ -12,9 +12,11 @@ export async function beforeRun(
   options: GuardOptions & { preflight?: PreflightOptions; log?: (line: string) => void },
 ): Promise<GuardDecision> {
   const decision = guardTarget(target, options);
-  const seconds = target.options.requestTimeoutSeconds;
-  options.log?.(`preflight: ${target.baseUrl} (one round, at most ${seconds} s)`);
-  await preflight(target, options.preflight);
+  // Nothing is printed before the round: a target that fails it gets exactly one line.
+  const result = await preflight(target, options.preflight);
+  options.log?.(
+    `preflight passed in ${result.durationMs} ms: ${target.baseUrl} answers JSON and accepts a login`,
+  );
   if (decision.skipDestructive) {
     options.log?.('production target: destructive checks are skipped (--allow-destructive runs them)');
   }
