@@ -246,12 +246,6 @@ export function targetFileSchema(context: ContextOf) {
   return strict({
     $schema: z.string().optional(),
     name: text().describe('Names the deployment in reports; "production"/"prod" marks it as production.'),
-    production: z
-      .boolean({ error: 'must be true or false' })
-      .optional()
-      .describe(
-        'true marks the deployment as production whatever its name or host: every command refuses it without --allow-production.',
-      ),
     baseUrl: httpUrl(context)
       .optional()
       .describe(
@@ -310,6 +304,12 @@ export function targetFileSchema(context: ContextOf) {
       .optional()
       .describe(
         'Base URL of the reference API control API (clock, reset); null or absent when there is none.',
+      ),
+    production: z
+      .boolean({ error: 'must be true or false' })
+      .optional()
+      .describe(
+        'true marks the deployment as production whatever its name or host: every command refuses it without --allow-production.',
       ),
   });
 }
