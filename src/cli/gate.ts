@@ -40,7 +40,7 @@ export const register: RegisterCommand = (program, setExitCode) => {
           allowDestructive: options.allowDestructive,
         });
         const { counts } = result.report;
-        const index = result.files.find((file) => file.endsWith('index.html'));
+        const index = result.files.filter((file) => file.endsWith('index.html')).at(-1);
         process.stdout.write(
           [
             '',

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { beforeRun } from '../preflight/index.ts';
 import { redactValue } from '../redact/index.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
-import { mergeLayers, writeReports } from '../report/index.ts';
+import { mergeLayers, writeRun } from '../report/index.ts';
 import type { CheckResult, GateReport, LayerReport } from '../report/types.ts';
 import { ALL_CHECKS } from '../scenarios/checks/index.ts';
 import { runChecks } from '../scenarios/runner.ts';
@@ -82,13 +82,17 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     report(progress, verification.checks);
     layers.push(verification);
 
-    progress.layer('scenarios', 3, LAYERS, `${ALL_CHECKS.length} behaviour and security checks`);
+    // The run adds one verdict of its own (the target left as found): counted like any check.
+    const scenarioTotal = ALL_CHECKS.length + 1;
+    progress.layer('scenarios', 3, LAYERS, `${scenarioTotal} behaviour and security checks`);
     const scenarioStarted = Date.now();
     let done = 0;
     const checks = await runChecks(target, {
-      onResult: (result) => progress.check(result, ++done, ALL_CHECKS.length),
+      onResult: (result) => progress.check(result, ++done, scenarioTotal),
       skipDestructive,
     });
+    const cleanup = checks.at(-1);
+    if (cleanup) progress.check(cleanup, ++done, scenarioTotal);
     layers.push({
       layer: 'scenarios',
       target: { name: target.name, baseUrl: target.baseUrl },
@@ -114,8 +118,9 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     startedAt,
     durationMs: Date.now() - started,
   });
-  const written = await writeReports(gate, {
+  const written = await writeRun(gate, {
     dir: reportDir,
+    kind: 'gate',
     ...(options.githubStepSummary ? { githubStepSummary: options.githubStepSummary } : {}),
   });
   return { exitCode: gate.verdict === 'fail' ? 1 : 0, report: gate, files: written.files };
