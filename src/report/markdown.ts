@@ -85,7 +85,7 @@ export function renderMarkdown(gate: GateReport): string {
     );
     for (const t of gate.thresholds) {
       lines.push(
-        `| ${t.ok ? '✅ pass' : '❌ fail'} | ${cell(t.run)} | \`${cell(t.metric)}\` | \`${cell(t.expression)}\` | ${t.value === null ? '–' : Math.round(t.value * 100) / 100} |`,
+        `| ${t.ok ? '✅ pass' : '❌ fail'} | ${cell(t.run)} | ${cell(t.metric)} | ${cell(t.expression)} | ${t.value === null ? '–' : Math.round(t.value * 100) / 100} |`,
       );
     }
     lines.push('');
