@@ -61,11 +61,14 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     });
     progress.line(`gate: target "${target.name}" at ${target.baseUrl}`);
 
+    // The contracts write into this run's own report folder, so parallel gates stay apart.
+    const pactDir = options.pactDir ?? join(reportDir, 'pacts');
     if (options.pactDir === undefined) {
       progress.layer('contracts', 1, LAYERS, 'consumer tests against the Pact mock server');
       let contractOutput = '';
       const contracts = await runContracts({
         reportDir,
+        pactDir,
         onOutput: (text) => {
           contractOutput = text;
         },
@@ -78,7 +81,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     }
 
     progress.layer('verification', 2, LAYERS, 'the pacts replayed against the target');
-    const verification = await verifyOrFail(target, reportDir, options.pactDir, skipDestructive);
+    const verification = await verifyOrFail(target, reportDir, pactDir, skipDestructive);
     report(progress, verification.checks);
     layers.push(verification);
 
@@ -112,6 +115,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
       `${JSON.stringify(redactValue(layer), null, 2)}\n`,
     );
   }
+  const pactDir = options.pactDir ?? join(reportDir, 'pacts');
   const gate = mergeLayers(layers, {
     strictSecurity: options.strictSecurity,
     target: { name: target.name, baseUrl: target.baseUrl },
@@ -121,6 +125,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const written = await writeRun(gate, {
     dir: reportDir,
     kind: 'gate',
+    pactDir,
     ...(options.githubStepSummary ? { githubStepSummary: options.githubStepSummary } : {}),
   });
   return { exitCode: gate.verdict === 'fail' ? 1 : 0, report: gate, files: written.files };
@@ -130,7 +135,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
 async function verifyOrFail(
   target: Parameters<typeof verifyPacts>[0]['target'],
   reportDir: string,
-  pactDir: string | undefined,
+  pactDir: string,
   skipDestructive: string | undefined,
 ): Promise<LayerReport> {
   const started = Date.now();
@@ -138,7 +143,7 @@ async function verifyOrFail(
     const result = await verifyPacts({
       target,
       reportDir: resolve(reportDir, 'verification'),
-      ...(pactDir === undefined ? {} : { pactDir }),
+      pactDir,
       skipDestructive,
     });
     return result.report;
