@@ -5,6 +5,7 @@
  * reference API with a fixed window of 5 per 10 s. Exit 0 when thresholds hold, 1 when not.
  */
 import { runLoad } from '../load/run.ts';
+import { GUARD_FLAGS } from '../preflight/index.ts';
 import { positive } from './flags.ts';
 import type { RegisterCommand } from './main.ts';
 
@@ -12,6 +13,7 @@ interface LoadFlags {
   target?: string;
   profile?: string;
   allowProduction: boolean;
+  allowDestructive: boolean;
   maxRequests?: string;
   maxSeconds?: string;
   accounts?: string;
@@ -25,7 +27,8 @@ export const register: RegisterCommand = (program, setExitCode) => {
     .argument('<script>', 'script name, e.g. rate-limit-probe or auth-flow.smoke')
     .option('--target <file>', 'target file (default: FACILIOO_TARGET, else the embedded reference API)')
     .option('--profile <name>', 'auth-flow profile: smoke, average, stress, spike, soak')
-    .option('--allow-production', 'allow a production target (name production, or api.facilioo.de)', false)
+    .option(...GUARD_FLAGS.allowProduction, false)
+    .option(...GUARD_FLAGS.allowDestructive, false)
     .option('--max-requests <n>', 'probe request budget (default 100)')
     .option('--max-seconds <n>', 'probe time budget; for other scripts a cap on the run (seconds)')
     .option('--accounts <file>', 'load account pool: JSON list of { email, password }')
@@ -39,6 +42,7 @@ export const register: RegisterCommand = (program, setExitCode) => {
         targetFile: flags.target,
         profile: flags.profile,
         allowProduction: flags.allowProduction,
+        allowDestructive: flags.allowDestructive,
         maxRequests: maxRequests === undefined ? undefined : Math.floor(maxRequests),
         maxSeconds: flags.maxSeconds === undefined ? undefined : positive('--max-seconds', flags.maxSeconds),
         accountsFile: flags.accounts,

@@ -9,8 +9,9 @@ import { join, relative, resolve } from 'node:path';
 import { PROBE_DEFAULTS } from '../../load/lib/probe.ts';
 import { getProfile } from '../../load/lib/profiles.ts';
 import { ConfigError } from '../errors.ts';
+import { beforeRun, guardTarget } from '../preflight/index.ts';
 import type { LimitsOptions } from '../reference-api/rate-limiter.ts';
-import { isProductionTarget, loadTarget } from '../target/index.ts';
+import { loadTarget } from '../target/index.ts';
 import { bundleScript, resolveScript, scriptName } from './bundle.ts';
 import { type Env, k6Version, requireK6, runK6, supportsDashboardExport } from './k6.ts';
 
@@ -19,6 +20,8 @@ export interface LoadRunOptions {
   targetFile?: string | undefined;
   profile?: string | undefined;
   allowProduction: boolean;
+  /** On a production target, a probe (which bursts the rate limit) also needs this. */
+  allowDestructive?: boolean;
   maxRequests?: number | undefined;
   maxSeconds?: number | undefined;
   accountsFile?: string | undefined;
@@ -68,17 +71,27 @@ export function timeBound(
   return Math.min(options.maxSeconds ?? Number.POSITIVE_INFINITY, profile.maxSeconds) + 120;
 }
 
-/** Load and probes belong on staging: production only when the user says so, before anything is sent. */
+/**
+ * Load and probes belong on staging: production only when the user says so, before anything is
+ * sent (src/preflight's guard, as every command). A probe bursts the rate limit on purpose, so on
+ * production it also needs --allow-destructive.
+ */
 export function refuseProduction(
-  target: { name: string; baseUrl: string },
-  allowProduction: boolean,
+  target: { name: string; baseUrl: string; production?: boolean },
+  options: { allowProduction: boolean; allowDestructive?: boolean; probe: boolean; command: string },
   where: string,
 ): void {
-  if (isProductionTarget(target) && !allowProduction) {
-    throw new ConfigError(`target "${target.name}" (${target.baseUrl}) is production`, {
-      where,
-      hint: 'load and probes belong on staging; pass --allow-production only if you really mean production',
-    });
+  const { skipDestructive } = guardTarget(target, {
+    command: options.command,
+    allowProduction: options.allowProduction,
+    allowDestructive: options.allowDestructive ?? false,
+    where,
+  });
+  if (options.probe && skipDestructive) {
+    throw new ConfigError(
+      `${options.command}: target "${target.name}" (${target.baseUrl}) is production and the probe bursts its rate limit; nothing was sent — pass --allow-destructive as well if you really mean it`,
+      { where },
+    );
   }
 }
 
@@ -105,10 +118,25 @@ export async function runLoad(options: LoadRunOptions): Promise<number> {
   if (targetFile) {
     const target = loadTarget(targetFile, env);
     const baseUrl = env.BASE_URL || target.baseUrl;
-    refuseProduction({ name: target.name, baseUrl }, options.allowProduction, targetFile);
+    const guard = { allowProduction: options.allowProduction, probe, command: 'load' };
+    refuseProduction(
+      { ...target, baseUrl },
+      { ...guard, allowDestructive: options.allowDestructive },
+      targetFile,
+    );
+    await beforeRun({ ...target, baseUrl }, { ...guard, allowDestructive: true, log });
     describe = `target ${target.name} (${baseUrl}) from ${targetFile}`;
   } else if (env.BASE_URL) {
-    refuseProduction({ name: 'base-url', baseUrl: env.BASE_URL }, options.allowProduction, 'BASE_URL');
+    refuseProduction(
+      { name: 'base-url', baseUrl: env.BASE_URL },
+      {
+        allowProduction: options.allowProduction,
+        allowDestructive: options.allowDestructive,
+        probe,
+        command: 'load',
+      },
+      'BASE_URL',
+    );
     describe = `BASE_URL ${env.BASE_URL}`;
   } else {
     describe = 'the embedded reference API';

@@ -13,6 +13,7 @@ const PARALLEL_GUESSES = 20;
 export const lockoutChecks = [
   defineCheck({
     id: 'lockout.five-wrong-codes-block',
+    destructive: true,
     rule: `After ${WRONG_CODES_TO_BLOCK} wrong recovery codes even the right code is refused`,
     kind: 'behaviour',
     needs: ['account:recovery', 'mailbox'],
@@ -30,6 +31,7 @@ export const lockoutChecks = [
 
   defineCheck({
     id: 'lockout.new-code-does-not-lift-block',
+    destructive: true,
     rule: 'Requesting a new recovery code while blocked does not lift the block',
     kind: 'behaviour',
     needs: ['account:recovery', 'mailbox'],
@@ -48,6 +50,7 @@ export const lockoutChecks = [
 
   defineCheck({
     id: 'lockout.block-lasts-24-hours',
+    destructive: true,
     rule: `A recovery block still holds a minute before ${BLOCK_HOURS} hours and has ended a minute after`,
     kind: 'behaviour',
     needs: ['account:recovery', 'mailbox', 'control'],
@@ -76,6 +79,7 @@ export const lockoutChecks = [
 
   defineCheck({
     id: 'lockout.parallel-guesses-blocked',
+    destructive: true,
     rule: `${PARALLEL_GUESSES} wrong recovery codes sent at once block recovery like ${WRONG_CODES_TO_BLOCK} sent one by one`,
     kind: 'security',
     severity: 'high',

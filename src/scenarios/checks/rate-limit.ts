@@ -57,6 +57,7 @@ async function restoreBudget(ctx: CheckContext, limited: ApiError | undefined): 
 export const rateLimitChecks = [
   defineCheck({
     id: 'rate-limit.recover-password-limited',
+    destructive: true,
     rule: `A burst of at most ${BURST} recover-password requests meets the rate limit (429, or 503 with Retry-After)`,
     kind: 'behaviour',
     needs: ['account:recovery'],
@@ -74,6 +75,7 @@ export const rateLimitChecks = [
 
   defineCheck({
     id: 'rate-limit.retry-after-given',
+    destructive: true,
     rule: 'A rate-limited recover-password answer says when to retry (Retry-After)',
     kind: 'security',
     severity: 'low',
