@@ -41,7 +41,7 @@ export const EMBEDDED_LIMITS: Partial<LimitsOptions> = {
   algorithm: 'fixed-window',
   permitLimit: 5,
   windowSeconds: 10,
-  retryAfter: true,
+  retryAfter: 'exact',
   rejectStatus: 429,
   routes: ['recoverPassword'],
 };

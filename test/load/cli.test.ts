@@ -128,7 +128,7 @@ describe('k6 itself', () => {
     expect(findK6({ K6_BINARY: process.execPath })).toBe(process.execPath);
   });
 
-  test('only the -e variables reach the script, before the bundle; the caller\'s environment does not', () => {
+  test("only the -e variables reach the script, before the bundle; the caller's environment does not", () => {
     expect(k6Args({ bundle: '/b.js', vars: { FACILIOO_TARGET_JSON: '/run.json' } })).toEqual([
       'run',
       '--include-system-env-vars=false',

@@ -103,7 +103,9 @@ describe('production', () => {
   ])('%s is refused unless allowed when the document was written or now', (_name, file) => {
     expect(() => read({}, documentFor(file))).toThrow(/is production/);
     expect(read({ FACILIOO_ALLOW_PRODUCTION: 'true' }, documentFor(file)).target.production).toBe(true);
-    expect(read({}, documentFor(file, { allowProduction: true })).target.baseUrl).toMatch(/api\.facilioo\.de/);
+    expect(read({}, documentFor(file, { allowProduction: true })).target.baseUrl).toMatch(
+      /api\.facilioo\.de/,
+    );
   });
 });
 
