@@ -152,7 +152,8 @@ export function getProfile(name: string, { timeScale = 1, rateScale = 1 }: Scali
   // A stage shorter than a second would let k6 skip it; stopping needs a few seconds at least.
   const stages = row.stages.map((stage) => ({
     duration: `${Math.max(1, Math.round(stage.seconds * timeScale))}s`,
-    target: Math.max(0, Math.round(stage.rate * rateScale * 100) / 100),
+    // k6 takes whole iterations per time unit; a scaled-down stage that had load keeps at least one.
+    target: stage.rate === 0 ? 0 : Math.max(1, Math.round(stage.rate * rateScale)),
   }));
   const gracefulStop = Math.max(5, Math.round(GRACEFUL_STOP_SECONDS * timeScale));
   const stageSeconds = stages.reduce((sum, s) => sum + Number.parseInt(s.duration, 10), 0);
