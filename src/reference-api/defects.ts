@@ -5,7 +5,8 @@
  */
 import { ConfigError } from '../errors.ts';
 
-export type DefectKind = 'behaviour' | 'security' | 'shape';
+/** `load`: only a load run shows it (test/load/k6-run.test.ts); the scenario suite does not hunt it. */
+export type DefectKind = 'behaviour' | 'security' | 'shape' | 'load';
 
 interface DefectEntry {
   name: string;
@@ -227,6 +228,20 @@ const LIST = [
     'errors are plain text instead of application/problem+json (the status stays right)',
     'RFC 9457: errors are problem details',
   ),
+  // Load: what only shows under sustained traffic (the k6 profiles' thresholds catch these;
+  // refresh-race above is the rotation fork under concurrency that their fork check catches).
+  defect(
+    'errors-under-load',
+    'load',
+    'one request in 20 to the API answers 500, as a server shedding load does',
+    'load profiles: under the release load fewer than 1 % of requests fail',
+  ),
+  defect(
+    'latency-grows-with-load',
+    'load',
+    'every request waits 50 ms more than the one before it (up to 5 s): latency grows with the load served',
+    'load profiles: p95/p99 latency per endpoint stays within its budget under the release load',
+  ),
 ] as const satisfies readonly DefectEntry[];
 
 export type DefectName = (typeof LIST)[number]['name'];
@@ -237,6 +252,12 @@ export interface Defect extends DefectEntry {
 
 /** Every defect, in the order `facilioo-auth defects` lists them. */
 export const DEFECTS: readonly Defect[] = LIST;
+
+export type LoadDefectName = Extract<DefectName, 'errors-under-load' | 'latency-grows-with-load'>;
+/** The defects a load run must catch, and the scenario suite leaves to it. */
+export const LOAD_DEFECT_NAMES = LIST.filter((d) => d.kind === 'load').map(
+  (d) => d.name,
+) as readonly LoadDefectName[];
 
 export const DEFECT_NAMES: readonly DefectName[] = LIST.map((d) => d.name);
 
