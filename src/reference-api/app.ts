@@ -9,10 +9,9 @@ import type { SeededAccount } from './accounts.ts';
 import type { Clock } from './clock.ts';
 import { ApiContext, type CountedRoute } from './context.ts';
 import type { DefectName } from './defects.ts';
-import { installHttpEdge } from './http.ts';
+import { installHttpEdge, rateLimited } from './http.ts';
 import { generateKeys, importKeyRing } from './keys.ts';
 import { type ReferenceApiOptions, type ResolvedOptions, resolveOptions } from './options.ts';
-import { HttpProblem } from './problem.ts';
 import { registerAccountRoutes } from './routes/account.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerControlRoutes } from './routes/control.ts';
@@ -53,16 +52,12 @@ export async function createApp(options: ReferenceApiOptions = {}): Promise<Refe
     ctx.stats[route]++;
     const { limits } = resolved;
     if (!(limits.routes as string[]).includes(route) || ctx.defects.has('no-rate-limit')) return;
+    // The route itself applies the limit to known addresses only (it needs the body).
+    if (route === 'recoverPassword' && ctx.defects.has('rate-limit-known-only')) return;
     const lease = ctx.limiter.tryAcquire(request.ip);
     if (lease.admitted) return;
     const seconds = Math.max(1, Math.ceil(lease.retryAfterMs / 1000));
-    const sendRetryAfter = limits.retryAfter && !ctx.defects.has('rate-limit-no-retry-after');
-    throw new HttpProblem(
-      limits.rejectStatus,
-      limits.rejectStatus === 429 ? 'Too Many Requests' : 'Service Unavailable',
-      `the rate limit DefaultRateLimitAuth is exhausted; a permit is free again in ${seconds} s`,
-      sendRetryAfter ? { headers: { 'retry-after': String(seconds) } } : {},
-    );
+    throw rateLimited(ctx, seconds);
   });
   registerAuthRoutes(fastify, ctx);
   registerAccountRoutes(fastify, ctx);
