@@ -14,6 +14,7 @@ import type { AccountRecord, AccountStore } from './accounts.ts';
 import type { Clock } from './clock.ts';
 import type { DefectSet } from './defects.ts';
 import type { KeyRing } from './keys.ts';
+import { accessClaimDefects, accessLifetime, jtiOf, subjectClaim } from './token-defects.ts';
 
 export interface TokenSettings {
   issuer: string;
@@ -97,12 +98,12 @@ export class TokenService {
     const nbf = Math.floor(this.clock.now() / 1000);
     const base = {
       nbf,
-      exp: nbf + this.#accessLifetime(),
+      exp: nbf + accessLifetime(this.defects, this.settings.accessTokenSeconds),
       iss: this.defects.has('wrong-issuer') ? WRONG_ISSUER : this.settings.issuer,
       aud: this.defects.has('wrong-audience') ? WRONG_AUDIENCE : this.settings.audience,
-      sub: this.#subject(account, viaRefresh),
+      sub: subjectClaim(this.defects, account, viaRefresh),
     };
-    const access = this.#accessClaimDefects(base);
+    const access = accessClaimDefects(this.defects, base);
     const jti = randomUUID();
     const refreshClaims = {
       ...base,
@@ -119,30 +120,6 @@ export class TokenService {
     const record = this.#families.get(family);
     if (record && !viaRefresh) record.loginAccessToken ??= accessToken;
     return { accessToken, refreshToken };
-  }
-
-  #accessLifetime(): number {
-    return this.defects.has('access-token-long-lived') ? 86_400 : this.settings.accessTokenSeconds;
-  }
-
-  #subject(account: AccountRecord, viaRefresh: boolean): unknown {
-    if (this.defects.has('sub-as-string') || (viaRefresh && this.defects.has('refresh-sub-as-string'))) {
-      return String(account.id);
-    }
-    if (this.defects.has('sub-ids-as-strings')) {
-      return { accountId: String(account.id), companyId: String(account.companyId) };
-    }
-    return { accountId: account.id, companyId: account.companyId };
-  }
-
-  /** The claim-value defects of the access token (the refresh token keeps its claims). */
-  #accessClaimDefects(base: { nbf: number; exp: number } & Record<string, unknown>): object {
-    if (this.defects.has('exp-missing')) {
-      const { exp: _exp, ...rest } = base;
-      return rest;
-    }
-    if (this.defects.has('nbf-in-future')) return { ...base, nbf: base.nbf + 3600 };
-    return base;
   }
 
   /** The account an access token speaks for, or why it is refused. */
@@ -381,10 +358,6 @@ export class TokenService {
     }
     return { ok: true, account };
   }
-}
-
-function jtiOf(token: string): string {
-  return String(parseJsonPart(token.split('.')[1] ?? '')?.jti);
 }
 
 function parseJsonPart(part: string): Record<string, unknown> | undefined {
