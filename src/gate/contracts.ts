@@ -8,6 +8,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { PACT_DIR_VARIABLE } from '../../contracts/pact-files.ts';
 import { redactText } from '../redact/index.ts';
 import type { CheckResult, LayerReport } from '../report/types.ts';
 import { PACKAGE_ROOT } from '../scenarios/run-vitest.ts';
@@ -74,6 +75,8 @@ export function contractChecks(json: VitestJson): CheckResult[] {
 
 export interface ContractRunOptions {
   reportDir: string;
+  /** Where the consumer tests write their pacts (cleared first); verification reads them there. */
+  pactDir: string;
   /** Receives vitest's own output (redacted) — printed only on failure by the gate. */
   onOutput?: (text: string) => void;
   timeoutMs?: number;
@@ -102,7 +105,11 @@ export async function runContracts(options: ContractRunOptions): Promise<LayerRe
         '--reporter=junit',
         `--outputFile.junit=${join(dir, 'junit.xml')}`,
       ],
-      { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd: PACKAGE_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, [PACT_DIR_VARIABLE]: options.pactDir },
+      },
     );
     const keep = (chunk: Buffer) => output.push(chunk.toString('utf8'));
     child.stdout.on('data', keep);

@@ -51,11 +51,14 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   try {
     progress.line(`gate: target "${target.name}" at ${target.baseUrl}`);
 
+    // The contracts write into this run's own report folder, so parallel gates stay apart.
+    const pactDir = options.pactDir ?? join(reportDir, 'pacts');
     if (options.pactDir === undefined) {
       progress.layer('contracts', 1, LAYERS, 'consumer tests against the Pact mock server');
       let contractOutput = '';
       const contracts = await runContracts({
         reportDir,
+        pactDir,
         onOutput: (text) => {
           contractOutput = text;
         },
@@ -68,7 +71,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     }
 
     progress.layer('verification', 2, LAYERS, 'the pacts replayed against the target');
-    const verification = await verifyOrFail(target, reportDir, options.pactDir);
+    const verification = await verifyOrFail(target, reportDir, pactDir);
     report(progress, verification.checks);
     layers.push(verification);
 
@@ -114,14 +117,14 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
 async function verifyOrFail(
   target: Parameters<typeof verifyPacts>[0]['target'],
   reportDir: string,
-  pactDir: string | undefined,
+  pactDir: string,
 ): Promise<LayerReport> {
   const started = Date.now();
   try {
     const result = await verifyPacts({
       target,
       reportDir: resolve(reportDir, 'verification'),
-      ...(pactDir === undefined ? {} : { pactDir }),
+      pactDir,
     });
     return result.report;
   } catch (error) {
