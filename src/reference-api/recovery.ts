@@ -70,8 +70,8 @@ export class RecoveryBook {
     const state = this.#state(accountId);
     const now = this.clock.now();
     const blockedBefore = state.blockedUntil;
-    // Check-then-act: the block was read before this await, and is not read again after it.
-    if (this.defects.has('lockout-check-then-act')) await delay(25);
+    // Check-then-act: the block was read before this await (a slow code lookup), and not again after it.
+    if (this.defects.has('lockout-check-then-act')) await delay(200);
     const expiresAt = this.defects.has('recovery-code-expires-early')
       ? state.codeExpiresAt - this.codeTtlMs + 60_000
       : state.codeExpiresAt;
@@ -85,7 +85,7 @@ export class RecoveryBook {
     }
     if (matches) {
       // Compare, then consume after an await: concurrent submissions of the code all pass.
-      if (this.defects.has('recovery-code-race')) await delay(10);
+      if (this.defects.has('recovery-code-race')) await delay(50);
       if (!this.defects.has('recovery-code-reusable')) {
         state.code = undefined;
         state.replaced = [];
