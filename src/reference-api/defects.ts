@@ -68,6 +68,20 @@ const LIST = [
     'a refused login answers with a stack trace in the problem detail',
     'OWASP ASVS 4.0.3 V7.4.1: errors reveal no stack trace or internals',
   ),
+  // Load: what only shows under sustained traffic (the k6 profiles' thresholds catch these;
+  // refresh-race above is the rotation fork under concurrency that their fork check catches).
+  defect(
+    'errors-under-load',
+    'load',
+    'one request in 20 to the API answers 500, as a server shedding load does',
+    'load profiles: under the release load fewer than 1 % of requests fail',
+  ),
+  defect(
+    'latency-grows-with-load',
+    'load',
+    'every request waits 50 ms more than the one before it (up to 5 s): latency grows with the load served',
+    'load profiles: p95/p99 latency per endpoint stays within its budget under the release load',
+  ),
 ] as const satisfies readonly DefectEntry[];
 
 export type DefectName = (typeof LIST)[number]['name'];
@@ -78,6 +92,12 @@ export interface Defect extends DefectEntry {
 
 /** Every defect, in the order `facilioo-auth defects` lists them. */
 export const DEFECTS: readonly Defect[] = LIST;
+
+export type LoadDefectName = Extract<DefectName, 'errors-under-load' | 'latency-grows-with-load'>;
+/** The defects a load run must catch, and the scenario suite leaves to it. */
+export const LOAD_DEFECT_NAMES = LIST.filter((d) => d.kind === 'load').map(
+  (d) => d.name,
+) as readonly LoadDefectName[];
 
 export const DEFECT_NAMES: readonly DefectName[] = LIST.map((d) => d.name);
 

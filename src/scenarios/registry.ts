@@ -47,6 +47,11 @@ export interface CheckDefinition {
   /** Accounts the check mutates or locks; checks sharing one run one after the other. */
   uses?: AccountSlot[];
   disturbs?: Disturbance[];
+  /**
+   * It locks an account, changes a password or bursts the rate limit: on a production target it
+   * runs only with --allow-destructive, otherwise it is skipped with that reason.
+   */
+  destructive?: boolean;
   run: (ctx: CheckContext) => Promise<void>;
 }
 
@@ -59,6 +64,7 @@ export interface Check extends CheckDefinition {
   needs: Need[];
   uses: AccountSlot[];
   disturbs: Disturbance[];
+  destructive: boolean;
 }
 
 const ID = /^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$/;
@@ -84,6 +90,7 @@ export function defineCheck(definition: CheckDefinition): Check {
     needs: definition.needs ?? [],
     uses: definition.uses ?? [],
     disturbs: definition.disturbs ?? [],
+    destructive: definition.destructive ?? false,
   };
 }
 

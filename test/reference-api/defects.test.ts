@@ -303,6 +303,28 @@ const ROWS: Partial<Record<DefectName, Row>> = {
     healthy: { status: 401, type: 'application/problem+json' },
     defective: { status: 401, type: 'text/plain' },
   },
+  // Load defects: test/load/k6-run.test.ts shows the load profiles failing against each.
+  'errors-under-load': {
+    probe: async () => {
+      const statuses = [];
+      for (let i = 0; i < 20; i++) statuses.push((await myself()).status);
+      return statuses.filter((status) => status === 500).length;
+    },
+    healthy: 0,
+    defective: 1,
+  },
+  'latency-grows-with-load': {
+    probe: async () => {
+      await Promise.all(Array.from({ length: 24 }, () => myself()));
+      const started = performance.now();
+      await myself();
+      // The 25th request waits 24 × 50 ms by design: a lower bound no scheduler can shorten.
+      return performance.now() - started >= 1200;
+    },
+    // A healthy server's speed is not asserted (no timed assertions).
+    healthy: NOT_ASSERTED,
+    defective: true,
+  },
 };
 
 async function switchDefects(defects: DefectName[]): Promise<void> {
@@ -342,7 +364,7 @@ describe('the defect list', () => {
       expect(defect.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(defect.description.length).toBeGreaterThan(10);
       expect(defect.rule.length).toBeGreaterThan(5);
-      expect(['behaviour', 'security', 'shape']).toContain(defect.kind);
+      expect(['behaviour', 'security', 'shape', 'load']).toContain(defect.kind);
     }
   });
 });

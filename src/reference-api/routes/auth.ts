@@ -9,8 +9,9 @@ import { z } from 'zod';
 import { DEFAULT_PATHS } from '../../target/types.ts';
 import type { AccountRecord } from '../accounts.ts';
 import type { ApiContext } from '../context.ts';
-import { badRequest, bearerToken, parseBody, rateLimited, unauthorized } from '../http.ts';
+import { badRequest, bearerToken, parseBody, unauthorized } from '../http.ts';
 import { HttpProblem } from '../problem.ts';
+import { reject } from '../rate-limit-gate.ts';
 import { newRecoveryCode, WRONG_CODES_BEFORE_BLOCK } from '../recovery.ts';
 import type { TokenPair } from '../tokens.ts';
 
@@ -81,8 +82,12 @@ export function registerAuthRoutes(fastify: FastifyInstance, ctx: ApiContext): v
     const account = ctx.accounts.byEmail(body.email);
     if (account) {
       if (ctx.defects.has('rate-limit-known-only')) {
-        const lease = ctx.limiter.tryAcquire(request.ip);
-        if (!lease.admitted) throw rateLimited(ctx, Math.max(1, Math.ceil(lease.retryAfterMs / 1000)));
+        const lease = await ctx.limiter.acquire(request.ip);
+        if (!lease.admitted) {
+          return reject(reply, lease, ctx.options.limits, {
+            omitRetryAfter: ctx.defects.has('rate-limit-no-retry-after'),
+          });
+        }
       }
       const issued = ctx.recovery.issueCode(account.id);
       const code = ctx.defects.has('recovery-mail-wrong-code') ? otherCode(issued) : issued;

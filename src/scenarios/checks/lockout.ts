@@ -41,6 +41,7 @@ async function sentToServer(ctx: CheckContext, count: number, start: () => Promi
 export const lockoutChecks = [
   defineCheck({
     id: 'lockout.five-wrong-codes-block',
+    destructive: true,
     rule: `After ${WRONG_CODES_TO_BLOCK} wrong recovery codes even the right code is refused`,
     kind: 'behaviour',
     enforces: 'lockout',
@@ -90,6 +91,7 @@ export const lockoutChecks = [
 
   defineCheck({
     id: 'lockout.new-code-does-not-lift-block',
+    destructive: true,
     rule: 'Requesting a new recovery code while blocked does not lift the block',
     kind: 'behaviour',
     enforces: 'lockout',
@@ -110,6 +112,7 @@ export const lockoutChecks = [
 
   defineCheck({
     id: 'lockout.block-lasts-24-hours',
+    destructive: true,
     rule: `A recovery block still holds a minute before ${BLOCK_HOURS} hours and has ended a minute after`,
     kind: 'behaviour',
     enforces: 'lockout',
@@ -199,6 +202,7 @@ export const lockoutChecks = [
 
   defineCheck({
     id: 'lockout.parallel-guesses-blocked',
+    destructive: true,
     rule: `${PARALLEL_GUESSES} wrong recovery codes sent at once block recovery like ${WRONG_CODES_TO_BLOCK} sent one by one`,
     kind: 'security',
     enforces: 'lockout',

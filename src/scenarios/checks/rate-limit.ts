@@ -67,6 +67,7 @@ function retryAfterSeconds(limited: ApiError): number | undefined {
 export const rateLimitChecks = [
   defineCheck({
     id: 'rate-limit.recover-password-limited',
+    destructive: true,
     rule: `A burst of at most ${BURST} recover-password requests meets the rate limit (429, or 503 with Retry-After)`,
     kind: 'behaviour',
     enforces: 'rate-limited',
@@ -128,6 +129,7 @@ export const rateLimitChecks = [
 
   defineCheck({
     id: 'rate-limit.retry-after-given',
+    destructive: true,
     rule: 'A rate-limited recover-password answer says when to retry (Retry-After)',
     kind: 'security',
     enforces: 'rate-limited',

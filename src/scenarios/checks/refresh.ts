@@ -153,6 +153,7 @@ export const refreshChecks = [
 
   defineCheck({
     id: 'refresh.password-change-revokes',
+    destructive: true,
     rule: 'A password change through a recovery code revokes the refresh tokens issued before it',
     kind: 'security',
     enforces: 'refresh-family',

@@ -39,6 +39,7 @@ async function refusedUnblock(ctx: CheckContext, slot: AccountSlot, status: numb
 export const unblockChecks = [
   defineCheck({
     id: 'unblock.property-management-company-unblocks',
+    destructive: true,
     rule: "The account's Property Management Company may unblock a blocked recovery code, and the right code then works",
     kind: 'behaviour',
     enforces: 'unblock',
@@ -51,6 +52,7 @@ export const unblockChecks = [
 
   defineCheck({
     id: 'unblock.admin-unblocks',
+    destructive: true,
     rule: 'An Admin may unblock a blocked recovery code, and the right code then works',
     kind: 'behaviour',
     enforces: 'unblock',
