@@ -90,6 +90,16 @@ export function renderReadmeDefects(checks: readonly Check[] = ALL_CHECKS): stri
   return `${README_START}\n${lines.join('\n')}\n${README_END}`;
 }
 
+/** Markdown with table padding taken out, so a formatter's alignment does not count as a change. */
+export function unpadTables(markdown: string): string {
+  return markdown
+    .split('\n')
+    .map((line) =>
+      line.startsWith('|') ? line.replace(/ *\| */g, '|').replace(/\|-{3,}(?=\|)/g, '|---') : line,
+    )
+    .join('\n');
+}
+
 /** `readme` with its generated defect table replaced; throws when the markers are missing. */
 export function withReadmeDefects(readme: string, checks: readonly Check[] = ALL_CHECKS): string {
   const start = readme.indexOf(README_START);
