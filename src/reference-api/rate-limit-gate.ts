@@ -113,9 +113,11 @@ export function reject(
   reply: FastifyReply,
   lease: Extract<AcquireResult, { admitted: false }>,
   limits: LimitsOptions,
-  options: { omitRetryAfter: boolean },
+  options: { omitRetryAfter: boolean; retryAfterOneSecond?: boolean },
 ): FastifyReply {
-  const seconds = options.omitRetryAfter ? undefined : retryAfterSeconds(lease, limits.retryAfter);
+  const told = options.omitRetryAfter ? undefined : retryAfterSeconds(lease, limits.retryAfter);
+  // The `retry-after-too-short` defect: whatever the limiter knows, the client is told one second.
+  const seconds = told !== undefined && options.retryAfterOneSecond ? 1 : told;
   const headers: Record<string, string> = seconds === undefined ? {} : { 'retry-after': String(seconds) };
   if (!limits.rejectBody) return reply.code(limits.rejectStatus).headers(headers).send();
   const wait = Math.max(1, Math.ceil(lease.retryAfterMs / 1000));
@@ -125,4 +127,14 @@ export function reject(
     `the rate limit DefaultRateLimitAuth is exhausted; a permit is free again in ${wait} s`,
     { headers },
   );
+}
+
+/** The rejection defects switched on in `ctx`. */
+export function rejectionDefects(ctx: {
+  defects: { has(name: 'rate-limit-no-retry-after' | 'retry-after-too-short'): boolean };
+}): { omitRetryAfter: boolean; retryAfterOneSecond: boolean } {
+  return {
+    omitRetryAfter: ctx.defects.has('rate-limit-no-retry-after'),
+    retryAfterOneSecond: ctx.defects.has('retry-after-too-short'),
+  };
 }
