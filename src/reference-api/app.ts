@@ -13,7 +13,7 @@ import { installHttpEdge } from './http.ts';
 import { generateKeys, importKeyRing } from './keys.ts';
 import { applyLoadDefects } from './load-defects.ts';
 import { type ReferenceApiOptions, type ResolvedOptions, resolveOptions } from './options.ts';
-import { reject, rejectionDefects } from './rate-limit-gate.ts';
+import { reject } from './rate-limit-gate.ts';
 import { registerAccountRoutes } from './routes/account.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerControlRoutes } from './routes/control.ts';
@@ -59,7 +59,7 @@ export async function createApp(options: ReferenceApiOptions = {}): Promise<Refe
     if (route === 'recoverPassword' && ctx.defects.has('rate-limit-known-only')) return;
     const lease = await ctx.limiter.acquire(request.ip);
     if (lease.admitted) return;
-    return reject(reply, lease, limits, rejectionDefects(ctx));
+    return reject(reply, lease, ctx);
   });
   registerAuthRoutes(fastify, ctx);
   registerAccountRoutes(fastify, ctx);

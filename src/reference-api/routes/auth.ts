@@ -11,7 +11,7 @@ import type { AccountRecord } from '../accounts.ts';
 import type { ApiContext } from '../context.ts';
 import { badRequest, bearerToken, parseBody, unauthorized } from '../http.ts';
 import { HttpProblem } from '../problem.ts';
-import { reject, rejectionDefects } from '../rate-limit-gate.ts';
+import { reject } from '../rate-limit-gate.ts';
 import { newRecoveryCode, WRONG_CODES_BEFORE_BLOCK } from '../recovery.ts';
 import type { TokenPair } from '../tokens.ts';
 
@@ -84,7 +84,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, ctx: ApiContext): v
       if (ctx.defects.has('rate-limit-known-only')) {
         const lease = await ctx.limiter.acquire(request.ip);
         if (!lease.admitted) {
-          return reject(reply, lease, ctx.options.limits, rejectionDefects(ctx));
+          return reject(reply, lease, ctx);
         }
       }
       const issued = ctx.recovery.issueCode(account.id);
