@@ -92,6 +92,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     let done = 0;
     const checks = await runChecks(target, {
       onResult: (result) => progress.check(result, ++done, scenarioTotal),
+      trace: (line) => announceWait(progress, line),
       skipDestructive,
     });
     const cleanup = checks.at(-1);
@@ -172,6 +173,16 @@ function report(progress: Progress, checks: CheckResult[]): void {
   checks.forEach((check, index) => {
     progress.check(check, index + 1, checks.length);
   });
+}
+
+const WAIT = /^\[([^\]]+)\] waiting (?:up to )?(\d+) s for (.+)$/;
+
+/** A check's trace line that starts a wait becomes a progress line saying what for and until when. */
+export function announceWait(progress: Progress, line: string, now = Date.now()): void {
+  const match = WAIT.exec(line);
+  if (!match) return;
+  const [, check, seconds, what] = match;
+  progress.wait(`${what} (${check})`, now + Number(seconds) * 1000);
 }
 
 function tail(text: string, lines = 30): string {
