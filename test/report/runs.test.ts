@@ -4,7 +4,10 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { windowStartMs } from '../../src/report/inputs.ts';
-import { probeReport, readHistory, runId, writeRun } from '../../src/report/runs.ts';
+import { loadReport, probeReport, readHistory, runId, writeRun } from '../../src/report/runs.ts';
+
+const STARTED = '2026-11-28T08:00:00.000Z';
+
 import type { GateReport } from '../../src/report/types.ts';
 import { sampleGate, sampleProbe } from './sample.ts';
 import { tempDirs } from './temp.ts';
@@ -103,6 +106,37 @@ describe('writeRun', () => {
     expect(html).toMatch(
       /<tr class="row-failed"><td><span class="badge badge-failed">fail<\/span><\/td><td>auth-flow\.smoke/,
     );
+  });
+
+  test('a k6 run: each threshold is a check, a failed one names its value and expression', () => {
+    const gate = loadReport(
+      [
+        {
+          run: 'auth-flow.smoke',
+          metric: 'http_req_failed',
+          expression: 'rate<0.01',
+          ok: false,
+          value: 0.25,
+        },
+        { run: 'auth-flow.smoke', metric: 'checks', expression: 'rate>0.99', ok: true, value: 1 },
+      ],
+      {
+        target: { name: 'staging', baseUrl: 'https://s.test' },
+        startedAt: STARTED,
+        durationMs: 1000,
+        exitCode: 99,
+      },
+    );
+    expect(gate.verdict).toBe('fail');
+    expect(gate.counts).toMatchObject({ passed: 1, failed: 1 });
+    expect(gate.layers[0]?.checks[0]?.reason).toBe('http_req_failed was 0.25; the threshold is rate<0.01');
+    const empty = loadReport([], {
+      target: { name: 'staging', baseUrl: 'https://s.test' },
+      startedAt: STARTED,
+      durationMs: 1000,
+      exitCode: 1,
+    });
+    expect(empty.layers[0]?.checks[0]).toMatchObject({ id: 'load.run', status: 'failed' });
   });
 
   test('run ids sort by time and name the target in file-system-safe words', () => {
