@@ -12,8 +12,12 @@ export interface Progress {
   layer(layer: Layer, index: number, of: number, note?: string): void;
   check(result: CheckResult, done: number, of: number): void;
   line(text: string): void;
-  /** A wait has begun: what for, and when it ends at the latest (ms since the epoch). */
-  wait(what: string, untilMs?: number): void;
+  /**
+   * A wait has begun: what for, and when it ends at the latest (ms since the epoch). A definite
+   * sleep is announced at once; an upper bound (a mailbox poll) only if it makes the run go quiet.
+   * `owner` (a check id) ends the wait when that check reports.
+   */
+  wait(what: string, untilMs?: number, options?: { definite?: boolean; owner?: string }): void;
   end(): void;
 }
 
@@ -39,7 +43,11 @@ export function createProgress(
   let currentLayer: Layer | undefined;
   let layerStarted = now();
   let counted = '';
-  let waiting: { what: string; untilMs: number | undefined } | undefined;
+  const waits = new Map<string, { what: string; untilMs: number | undefined }>();
+  const latestWait = () => {
+    const live = [...waits.values()].filter((w) => w.untilMs === undefined || w.untilMs > now());
+    return live.at(-1);
+  };
 
   const clear = () => {
     if (interactive && status) out.write('\r\x1b[K');
@@ -57,10 +65,10 @@ export function createProgress(
   const heartbeat = () => {
     if (currentLayer === undefined || now() - lastOutput < heartbeatMs) return;
     const elapsed = Math.round((now() - layerStarted) / 1000);
-    const wait =
-      waiting && (waiting.untilMs === undefined || waiting.untilMs > now())
-        ? `; waiting for ${waiting.what}${waiting.untilMs === undefined ? '' : ` until ${clock(waiting.untilMs)} UTC`}`
-        : '';
+    const waiting = latestWait();
+    const wait = waiting
+      ? `; waiting for ${waiting.what}${waiting.untilMs === undefined ? '' : ` until ${clock(waiting.untilMs)} UTC`}`
+      : '';
     const text = `  … ${currentLayer} still running (${elapsed} s${counted ? `, ${counted} done` : ''})${wait}`;
     if (interactive) {
       clear();
@@ -79,11 +87,12 @@ export function createProgress(
       currentLayer = layer;
       layerStarted = now();
       counted = '';
-      waiting = undefined;
+      waits.clear();
       print(`[${index}/${of}] ${layer}${note ? ` — ${note}` : ''}`);
     },
     check(result, done, of) {
       counted = `${done}/${of}`;
+      waits.delete(result.id);
       // Failures always get their own line; passes only where lines are cheap (non-TTY).
       if (result.status === 'failed' || !interactive) {
         print(`  ${SYMBOL[result.status]} ${result.id}${result.reason ? ` — ${result.reason}` : ''}`);
@@ -96,9 +105,12 @@ export function createProgress(
       }
     },
     line: print,
-    wait(what, untilMs) {
-      waiting = { what, untilMs };
-      print(`  ⏳ waiting for ${what}${untilMs === undefined ? '' : ` until ${clock(untilMs)} UTC`}`);
+    wait(what, untilMs, options = {}) {
+      waits.delete(options.owner ?? what);
+      waits.set(options.owner ?? what, { what, untilMs });
+      if (options.definite !== false) {
+        print(`  ⏳ waiting for ${what}${untilMs === undefined ? '' : ` until ${clock(untilMs)} UTC`}`);
+      }
     },
     end() {
       clearInterval(timer);

@@ -175,14 +175,18 @@ function report(progress: Progress, checks: CheckResult[]): void {
   });
 }
 
-const WAIT = /^\[([^\]]+)\] waiting (?:up to )?(\d+) s for (.+)$/;
+const WAIT = /^\[([^\]]+)\] waiting (up to )?(\d+) s for (.+)$/;
 
 /** A check's trace line that starts a wait becomes a progress line saying what for and until when. */
 export function announceWait(progress: Progress, line: string, now = Date.now()): void {
   const match = WAIT.exec(line);
   if (!match) return;
-  const [, check, seconds, what] = match;
-  progress.wait(`${what} (${check})`, now + Number(seconds) * 1000);
+  const [, check = '', upTo, seconds, what] = match;
+  progress.wait(`${what} (${check})`, now + Number(seconds) * 1000, {
+    // "waiting up to" is a bound (mail usually comes at once): only a silence makes it worth a line.
+    definite: upTo === undefined,
+    owner: check.split(' ')[0] ?? check,
+  });
 }
 
 function tail(text: string, lines = 30): string {

@@ -37,7 +37,22 @@ describe('progress', () => {
     progress.end();
   });
 
-  test('a wait says what for and until when, and the heartbeat repeats it', () => {
+  test('a definite wait (token expiry) says at once what for and until when', () => {
+    const { out, text } = sink();
+    const progress = createProgress(out, { interactive: false });
+    progress.layer('scenarios', 3, 3);
+    announceWait(
+      progress,
+      '[expiry.expired-token-gets-401] waiting 9 s for the access token to expire (no clock control)',
+      START,
+    );
+    expect(text()).toContain(
+      '⏳ waiting for the access token to expire (no clock control) (expiry.expired-token-gets-401) until 01:00:09 UTC',
+    );
+    progress.end();
+  });
+
+  test('a bounded wait (the mailbox) is named only when it makes the run go quiet, until its check ends', () => {
     const { out, text } = sink();
     const progress = createProgress(out, { interactive: false });
     progress.layer('scenarios', 3, 3);
@@ -46,13 +61,25 @@ describe('progress', () => {
       '[lockout.five-wrong-codes-block] waiting up to 60 s for the recovery code to r@x.test in the mailbox http://127.0.0.1:1/mailbox',
       START,
     );
-    expect(text()).toContain(
-      '⏳ waiting for the recovery code to r@x.test in the mailbox http://127.0.0.1:1/mailbox (lockout.five-wrong-codes-block) until 01:01:00 UTC',
-    );
+    expect(text()).not.toContain('⏳');
     vi.advanceTimersByTime(6_000);
     expect(text()).toMatch(
-      /… scenarios still running \(\d s\); waiting for the recovery code .* until 01:01:00 UTC/,
+      /… scenarios still running \(\d s\); waiting for the recovery code to r@x\.test in the mailbox .* until 01:01:00 UTC/,
     );
+    progress.check(
+      {
+        layer: 'scenarios',
+        id: 'lockout.five-wrong-codes-block',
+        rule: 'r',
+        kind: 'behaviour',
+        status: 'passed',
+        durationMs: 1,
+      },
+      1,
+      37,
+    );
+    vi.advanceTimersByTime(6_000);
+    expect(text().trim().split('\n').at(-1)).toMatch(/^  … scenarios still running \(\d+ s, 1\/37 done\)$/);
     progress.end();
   });
 
