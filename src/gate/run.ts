@@ -51,6 +51,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const resolved = await resolveTarget({ file: options.target, env: options.env });
   const { target } = resolved;
   const layers: LayerReport[] = [];
+  const traces = new Map<string, string[]>();
   try {
     // Before any layer and before reports/ is touched: a refused or unreachable target is exit 2.
     const { skipDestructive } = await beforeRun(target, {
@@ -92,7 +93,10 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     let done = 0;
     const checks = await runChecks(target, {
       onResult: (result) => progress.check(result, ++done, scenarioTotal),
-      trace: (line) => announceWait(progress, line),
+      trace: (line) => {
+        announceWait(progress, line);
+        keepTrace(traces, line);
+      },
       skipDestructive,
     });
     const cleanup = checks.at(-1);
@@ -127,6 +131,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     dir: reportDir,
     kind: 'gate',
     pactDir,
+    traces,
     ...(options.githubStepSummary ? { githubStepSummary: options.githubStepSummary } : {}),
   });
   return { exitCode: gate.verdict === 'fail' ? 1 : 0, report: gate, files: written.files };
@@ -173,6 +178,16 @@ function report(progress: Progress, checks: CheckResult[]): void {
   checks.forEach((check, index) => {
     progress.check(check, index + 1, checks.length);
   });
+}
+
+const TRACE_OWNER = /^\[([^\] ]+)/;
+// Kept per check, for the failed checks' trace files; bounded so a chatty check cannot fill memory.
+function keepTrace(traces: Map<string, string[]>, line: string): void {
+  const id = TRACE_OWNER.exec(line)?.[1];
+  if (!id) return;
+  const lines = traces.get(id) ?? [];
+  if (lines.length < 500) lines.push(line);
+  traces.set(id, lines);
 }
 
 const WAIT = /^\[([^\]]+)\] waiting (up to )?(\d+) s for (.+)$/;

@@ -6,6 +6,7 @@
  */
 import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { redactText } from '../redact/index.ts';
 import { writeFileAtomic } from './atomic.ts';
 import type { ProbeResult } from './inputs.ts';
 import { countChecks } from './merge.ts';
@@ -27,6 +28,8 @@ export interface WriteRunOptions {
   loadFiles?: string[];
   githubStepSummary?: string;
   now?: Date;
+  /** Redacted trace lines per check id; a failed check's are written beside the run and linked. */
+  traces?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface WrittenRun extends WrittenReports {
@@ -46,7 +49,8 @@ export function runId(gate: Pick<GateReport, 'startedAt' | 'target'>): string {
   return `${time}-${slug}`;
 }
 
-export async function writeRun(gate: GateReport, options: WriteRunOptions): Promise<WrittenRun> {
+export async function writeRun(report: GateReport, options: WriteRunOptions): Promise<WrittenRun> {
+  let gate = report;
   const dir = options.dir ?? 'reports';
   const id = runId(gate);
   const runDir = join(dir, RUNS_DIR, id);
@@ -59,6 +63,7 @@ export async function writeRun(gate: GateReport, options: WriteRunOptions): Prom
     );
   }
   for (const file of options.loadFiles ?? []) await copyFile(file, join(loadDir, posix.basename(file)));
+  gate = await writeTraces(gate, runDir, options.traces);
 
   const run = { id, kind: options.kind, dir: posix.join(RUNS_DIR, id) };
   const shared = {
@@ -79,6 +84,31 @@ export async function writeRun(gate: GateReport, options: WriteRunOptions): Prom
     },
   );
   return { runDir, history, files: [...own.files, ...root.files], notes: root.notes };
+}
+
+async function writeTraces(
+  gate: GateReport,
+  runDir: string,
+  traces: ReadonlyMap<string, readonly string[]> | undefined,
+): Promise<GateReport> {
+  if (!traces || traces.size === 0) return gate;
+  const layers = [];
+  for (const layer of gate.layers) {
+    const checks = [];
+    for (const check of layer.checks) {
+      const lines = traces.get(check.id);
+      if (check.status !== 'failed' || !lines?.length) {
+        checks.push(check);
+        continue;
+      }
+      const trace = posix.join('traces', `${check.id}.log`);
+      // Trace lines were redacted as they were written; once more, as every report file is.
+      await writeFileAtomic(join(runDir, trace), redactText(`${lines.join('\n')}\n`));
+      checks.push({ ...check, trace });
+    }
+    layers.push({ ...layer, checks });
+  }
+  return { ...gate, layers };
 }
 
 /** Every run folder's summary.json, newest first; unreadable ones are left out. */

@@ -108,6 +108,36 @@ describe('writeRun', () => {
     );
   });
 
+  test("a failed check links to its redacted request/response trace from the run's page and the root", async () => {
+    const dir = await tempDir();
+    const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    const traces = new Map([
+      [
+        'refresh.spent-token-rejected',
+        [`[refresh.spent-token-rejected] POST /api/auth/refresh {"refreshToken":"${token}"} → 200 in 3 ms`],
+      ],
+      ['refresh.rotates', ['[refresh.rotates] POST /api/auth/refresh → 200 in 2 ms']],
+    ]);
+    const run = await writeRun(at(sampleGate(), STARTED), { dir, kind: 'gate', traces });
+    const file = join(run.runDir, 'traces', 'refresh.spent-token-rejected.log');
+    const trace = await readFile(file, 'utf8');
+    expect(trace).toContain('POST /api/auth/refresh');
+    expect(trace).not.toContain(token);
+    // Only failed checks get one.
+    expect(await readdir(join(run.runDir, 'traces'))).toEqual(['refresh.spent-token-rejected.log']);
+
+    const own = await readFile(join(run.runDir, 'index.html'), 'utf8');
+    expect(own).toContain('<a href="traces/refresh.spent-token-rejected.log">');
+    const root = await readFile(join(dir, 'index.html'), 'utf8');
+    expect(root).toContain(
+      '<a href="runs/2026-11-28T08-00-00-000Z-reference/traces/refresh.spent-token-rejected.log">',
+    );
+    const markdown = await readFile(join(dir, 'summary.md'), 'utf8');
+    expect(markdown).toContain(
+      '([trace](runs/2026-11-28T08-00-00-000Z-reference/traces/refresh.spent-token-rejected.log))',
+    );
+  });
+
   test('a k6 run: each threshold is a check, a failed one names its value and expression', () => {
     const gate = loadReport(
       [
