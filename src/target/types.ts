@@ -46,6 +46,11 @@ export interface TargetOptions {
    * ClockSkew defaults to 300 s). Checks that need an expired token go this far past `exp`.
    */
   tokenLeewaySeconds: number;
+  /**
+   * How the target's rate limiter rejects (OPEN; ASP.NET's RejectionStatusCode defaults to 503).
+   * Without `rejectStatus`, 429 is a rejection and a 503 only when its shape says so.
+   */
+  rateLimit?: { rejectStatus?: 429 | 503 | undefined } | undefined;
 }
 
 export const DEFAULT_OPTIONS: Readonly<TargetOptions> = {
@@ -95,6 +100,7 @@ export interface TargetFileJson {
     maxWaitSeconds?: number;
     requestTimeoutSeconds?: number;
     tokenLeewaySeconds?: number;
+    rateLimit?: { rejectStatus?: 429 | 503 };
   };
   control?: StringOrEnv | null;
 }
