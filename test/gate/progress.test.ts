@@ -79,7 +79,7 @@ describe('progress', () => {
       37,
     );
     vi.advanceTimersByTime(6_000);
-    expect(text().trim().split('\n').at(-1)).toMatch(/^  … scenarios still running \(\d+ s, 1\/37 done\)$/);
+    expect(text().trim().split('\n').at(-1)).toMatch(/^ {2}… scenarios still running \(\d+ s, 1\/37 done\)$/);
     progress.end();
   });
 
