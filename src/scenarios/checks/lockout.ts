@@ -68,6 +68,7 @@ export const lockoutChecks = [
 
   defineCheck({
     id: 'lockout.four-wrong-codes-do-not-block',
+    destructive: true,
     rule: `After ${WRONG_CODES_TO_BLOCK - 1} wrong recovery codes the right one still changes the password`,
     kind: 'behaviour',
     enforces: 'lockout',
@@ -143,6 +144,7 @@ export const lockoutChecks = [
 
   defineCheck({
     id: 'lockout.right-code-in-concurrent-batch-refused',
+    destructive: true,
     rule: `The right recovery code sent right behind ${PARALLEL_GUESSES} concurrent wrong ones is refused`,
     kind: 'security',
     severity: 'high',
@@ -179,6 +181,7 @@ export const lockoutChecks = [
 
   defineCheck({
     id: 'lockout.new-code-keeps-count',
+    destructive: true,
     rule: `Wrong codes count per account: 3 against one code and 2 against a newer one block recovery`,
     kind: 'security',
     severity: 'high',
