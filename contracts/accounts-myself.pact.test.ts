@@ -4,8 +4,8 @@
 import { MatchersV3 } from '@pact-foundation/pact';
 import { describe, expect, test } from 'vitest';
 import { ApiError } from '../src/client/index.ts';
-import { BEARER_CHALLENGE } from './matchers.ts';
-import { state } from './states.ts';
+import { BEARER_CHALLENGE } from '../src/pact/matchers.ts';
+import { state } from '../src/pact/states.ts';
 import { bearerFromState, clientFor, createPact, EXAMPLE, undocumentedDto } from './support.ts';
 
 const { matchStatus, regex, HTTPResponseStatusClass } = MatchersV3;

@@ -3,7 +3,7 @@
  * live on in it. Each contracts run starts from an empty `reports/pacts/`.
  */
 import { mkdir, rm } from 'node:fs/promises';
-import { PACT_DIR } from './pact-files.ts';
+import { PACT_DIR } from '../src/pact/pact-files.ts';
 
 export default async function clearPacts(): Promise<void> {
   await rm(PACT_DIR, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 import { MatchersV3 } from '@pact-foundation/pact';
 import { describe, expect, test } from 'vitest';
 import { ApiError } from '../src/client/index.ts';
-import { state } from './states.ts';
+import { state } from '../src/pact/states.ts';
 import {
   clientFor,
   createPact,

@@ -7,8 +7,8 @@ import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 // The root module does not re-export the V4 HTTP builder types.
 import type { V4MockServer, V4ResponseBuilder } from '@pact-foundation/pact/src/v4/http/types.js';
 import { AuthClient, MemoryTokenStore, type TokenPair } from '../src/client/index.ts';
-import { ACCESS_TOKEN_JWT, JSON_CONTENT_TYPE, JWT } from './matchers.ts';
-import { CONSUMER, PACT_DIR, PROVIDER } from './pact-files.ts';
+import { ACCESS_TOKEN_JWT, JSON_CONTENT_TYPE, JWT } from '../src/pact/matchers.ts';
+import { CONSUMER, PACT_DIR, PROVIDER } from '../src/pact/pact-files.ts';
 
 const { like, regex, fromProviderState } = MatchersV3;
 

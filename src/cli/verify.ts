@@ -8,8 +8,9 @@
  * so `verify` alone always checks the contracts of this checkout. A folder named with --pacts
  * must already hold pact files.
  */
-import { PACT_DIR } from '../../contracts/pact-files.ts';
+
 import { ConfigError } from '../errors.ts';
+import { PACT_DIR } from '../pact/pact-files.ts';
 import type { CheckResult } from '../report/types.ts';
 import { resolveTarget } from '../target/index.ts';
 import { brokerConfig, buildInfo } from '../verify/broker.ts';

@@ -5,8 +5,8 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { STATES, type StateParams, stateIdOf } from '../../contracts/states.ts';
 import { ConfigError } from '../errors.ts';
+import { STATES, type StateParams, stateIdOf } from '../pact/states.ts';
 import { missing, type Need, type Target } from '../target/index.ts';
 
 export interface ProviderStateRef {

@@ -12,10 +12,10 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
-import { STATES, type StateAccount, type StateId, type StateParams } from '../../contracts/states.ts';
 import { ApiError, AuthClient, clientOptionsFor, MemoryTokenStore } from '../client/index.ts';
 import { decodeToken } from '../jwt/index.ts';
 import { Mailbox } from '../mailbox/index.ts';
+import { STATES, type StateAccount, type StateId, type StateParams } from '../pact/states.ts';
 import { redactText, registerSecret } from '../redact/index.ts';
 import type { AccountSlot } from '../roles.ts';
 import { type Credentials, missing, msUntilRefused, type Need, type Target } from '../target/index.ts';

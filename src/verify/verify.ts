@@ -7,9 +7,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PACT_DIR, PROVIDER } from '../../contracts/pact-files.ts';
 import { AuthClient, clientOptionsFor, MemoryTokenStore, TransportError } from '../client/index.ts';
 import { ConfigError } from '../errors.ts';
+import { PACT_DIR, PROVIDER } from '../pact/pact-files.ts';
 import { redactText, registerSecret } from '../redact/index.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
 import { renderJUnit } from '../report/junit.ts';

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { PACT_DIR } from '../../contracts/pact-files.ts';
+import { PACT_DIR } from '../pact/pact-files.ts';
 import { listPactFiles } from './pacts.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,8 +1,8 @@
 // The state handlers create states on the target itself and report what they could not create,
 // as a skip with the reason — never as a silent pass.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { STATES } from '../../contracts/states.ts';
 import { type ApiError, AuthClient, MemoryTokenStore } from '../../src/client/index.ts';
+import { STATES } from '../../src/pact/states.ts';
 import { type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
 import {
   DEFAULT_OPTIONS,

@@ -7,4 +7,4 @@ import { fileURLToPath } from 'node:url';
 export const CONSUMER = 'facilioo-auth-suite';
 export const PROVIDER = 'facilioo-auth-api';
 /** `reports/pacts/`, whatever the working directory (reports/ is git-ignored). */
-export const PACT_DIR = fileURLToPath(new URL('../reports/pacts/', import.meta.url));
+export const PACT_DIR = fileURLToPath(new URL('../../reports/pacts/', import.meta.url));
