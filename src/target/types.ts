@@ -34,6 +34,13 @@ export interface TargetOptions {
   refreshTokenShape: 'string' | 'object';
   /** DOC's example sends the code as a string; the hub types it int32. */
   recoveryCodeType: 'string' | 'number';
+  /** OPEN: the status a wrong password gets (401 is our reading; 400 is ASP.NET's validation default). */
+  wrongPasswordStatus: 400 | 401;
+  /**
+   * OPEN: the status a change-password attempt gets while recovery is blocked. `null` accepts any
+   * 4xx; a number makes the contracts and checks require exactly it.
+   */
+  blockedStatus: number | null;
   /** Longest real wait a check may take (e.g. for an access token to expire). */
   maxWaitSeconds: number;
   /**
@@ -52,6 +59,8 @@ export const DEFAULT_OPTIONS: Readonly<TargetOptions> = {
   refreshTokenIn: 'body',
   refreshTokenShape: 'string',
   recoveryCodeType: 'string',
+  wrongPasswordStatus: 401,
+  blockedStatus: null,
   maxWaitSeconds: 60,
   requestTimeoutSeconds: 10,
   tokenLeewaySeconds: 0,
@@ -90,6 +99,8 @@ export interface TargetFileJson {
     refreshTokenIn?: TargetOptions['refreshTokenIn'] | EnvRef;
     refreshTokenShape?: TargetOptions['refreshTokenShape'] | EnvRef;
     recoveryCodeType?: TargetOptions['recoveryCodeType'] | EnvRef;
+    wrongPasswordStatus?: TargetOptions['wrongPasswordStatus'];
+    blockedStatus?: number | null;
     maxWaitSeconds?: number;
     requestTimeoutSeconds?: number;
     tokenLeewaySeconds?: number;
@@ -115,4 +126,39 @@ export interface Target {
   options: TargetOptions;
   /** Base URL of the reference API's control API (clock, reset, recovery state), if any. */
   control: string | undefined;
+}
+
+/**
+ * The readings of the OPEN points a target announces that change what goes over the wire. The
+ * consumer contracts are written for one set of readings, and the pacts carry it (pact metadata),
+ * so verification can refuse a pact written for another target.
+ */
+export type Readings = Pick<
+  TargetOptions,
+  'refreshTokenIn' | 'refreshTokenShape' | 'recoveryCodeType' | 'wrongPasswordStatus' | 'blockedStatus'
+> &
+  Pick<Target, 'paths' | 'protectedPath'>;
+
+export const DEFAULT_READINGS: Readonly<Readings> = {
+  refreshTokenIn: DEFAULT_OPTIONS.refreshTokenIn,
+  refreshTokenShape: DEFAULT_OPTIONS.refreshTokenShape,
+  recoveryCodeType: DEFAULT_OPTIONS.recoveryCodeType,
+  wrongPasswordStatus: DEFAULT_OPTIONS.wrongPasswordStatus,
+  blockedStatus: DEFAULT_OPTIONS.blockedStatus,
+  paths: DEFAULT_PATHS,
+  protectedPath: DEFAULT_PROTECTED_PATH,
+};
+
+/** A target's readings, in a fixed key order (they are compared as JSON). */
+export function readingsOf(target: Pick<Target, 'options' | 'paths' | 'protectedPath'>): Readings {
+  const { options } = target;
+  return {
+    refreshTokenIn: options.refreshTokenIn,
+    refreshTokenShape: options.refreshTokenShape,
+    recoveryCodeType: options.recoveryCodeType,
+    wrongPasswordStatus: options.wrongPasswordStatus,
+    blockedStatus: options.blockedStatus,
+    paths: { ...DEFAULT_PATHS, ...target.paths },
+    protectedPath: target.protectedPath,
+  };
 }
