@@ -11,7 +11,7 @@ import {
   parseTarget,
   type Target,
 } from '../../src/target/index.ts';
-import { createStateHandlers, StateSkipped, wrongCodeFor } from '../../src/verify/state-handlers.ts';
+import { createStateHandlers, StateSkipped } from '../../src/verify/state-handlers.ts';
 
 const target: Target = {
   name: 'bare',
@@ -26,19 +26,6 @@ const target: Target = {
   options: { ...DEFAULT_OPTIONS },
   control: undefined,
 };
-
-describe('wrongCodeFor', () => {
-  test('a wrong code differs from the right one in every digit, and shifted codes differ from each other', () => {
-    for (const code of ['000000', '123456', '999999', '090909']) {
-      const wrong = [1, 2, 3, 4, 5].map((shift) => wrongCodeFor(code, shift));
-      for (const candidate of wrong) {
-        expect(candidate).toHaveLength(code.length);
-        for (let i = 0; i < code.length; i++) expect(candidate[i]).not.toBe(code[i]);
-      }
-      expect(new Set(wrong).size).toBe(5);
-    }
-  });
-});
 
 describe('createStateHandlers', () => {
   test('there is a handler for every state the consumer tests can name', () => {

@@ -3,8 +3,9 @@
  * fails, a new code does not lift the block, and the block ends after 24 hours — not before.
  * Guesses sent all at once must be counted as well as guesses sent one by one.
  */
+
+import { BLOCK_HOURS, WRONG_CODES_TO_BLOCK } from '../../target/ops/index.ts';
 import { ensure } from '../expect.ts';
-import { BLOCK_HOURS, WRONG_CODES_TO_BLOCK } from '../recovery.ts';
 import { defineCheck } from '../registry.ts';
 import { REF } from './common.ts';
 
