@@ -271,8 +271,7 @@ export class TargetSession {
   async refuseAccessToken(session: Session): Promise<RefusedBy> {
     const { exp } = decodeToken(session.tokens.accessToken).claims;
     const expiresSoon =
-      typeof exp === 'number' &&
-      msUntilRefused(exp, Date.now(), this.target) <= this.maxWaitMs;
+      typeof exp === 'number' && msUntilRefused(exp, Date.now(), this.target) <= this.maxWaitMs;
     if (this.control || expiresSoon) {
       await this.expire(session.tokens.accessToken);
       return 'expiry';
