@@ -274,6 +274,7 @@ export class TargetSession {
       typeof exp === 'number' && msUntilRefused(exp, Date.now(), this.target) <= this.maxWaitMs;
     if (this.control || expiresSoon) {
       await this.expire(session.tokens.accessToken);
+      this.trace('the access token is now refused by expiry');
       return 'expiry';
     }
     const stored = await session.store.load();
