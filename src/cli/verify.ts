@@ -12,7 +12,7 @@
 import { ConfigError } from '../errors.ts';
 import { PACT_DIR } from '../pact/pact-files.ts';
 import type { CheckResult } from '../report/types.ts';
-import { resolveTarget } from '../target/index.ts';
+import { readingsOf, resolveTarget } from '../target/index.ts';
 import { brokerConfig, buildInfo } from '../verify/broker.ts';
 import { listPactFiles } from '../verify/pacts.ts';
 import { DEFAULT_REPORT_DIR, type VerifyPactsOptions, verifyPacts } from '../verify/verify.ts';
@@ -92,15 +92,16 @@ export const register: RegisterCommand = (program, setExitCode) => {
           });
         }
         options.pactDir = flags.pacts;
-      } else if ((await listPactFiles(PACT_DIR)).length === 0) {
-        process.stderr.write(
-          'verify: no pacts in reports/pacts yet; writing them first (npx vitest run --project contracts)\n',
-        );
-        await ensurePacts((text) => process.stderr.write(text));
       }
 
       const resolved = await resolveTarget({ file: flags.target, env });
       try {
+        if (!flags.fromBroker && !flags.pacts && (await listPactFiles(PACT_DIR)).length === 0) {
+          process.stderr.write(
+            'verify: no pacts in reports/pacts yet; writing them for this target first (npx vitest run --project contracts)\n',
+          );
+          await ensurePacts((text) => process.stderr.write(text), readingsOf(resolved.target));
+        }
         process.stderr.write(`verify: target "${resolved.target.name}" at ${resolved.target.baseUrl}\n`);
         const result = await verifyPacts({ ...options, target: resolved.target });
         process.stdout.write(`${result.checks.map(checkLine).join('\n')}\n`);

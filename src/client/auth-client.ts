@@ -13,6 +13,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, Pool } from 'undici';
 import { ConfigError } from '../errors.ts';
+import { isObject } from '../json.ts';
 import { redactHeaders, redactText, redactValue, registerSecret } from '../redact/index.ts';
 import { DEFAULT_OPTIONS, DEFAULT_PATHS, DEFAULT_PROTECTED_PATH, type RouteName } from '../target/types.ts';
 import { ApiError, type FailedRequest, RefreshFailedError, TransportError } from './errors.ts';
@@ -139,10 +140,6 @@ const TRANSPORT_CODES: Record<
 function errorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown })?.code;
   return typeof code === 'string' ? code : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3). */

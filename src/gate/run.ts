@@ -11,7 +11,7 @@ import { mergeLayers, writeReports } from '../report/index.ts';
 import type { CheckResult, GateReport, LayerReport } from '../report/types.ts';
 import { ALL_CHECKS } from '../scenarios/checks/index.ts';
 import { runChecks } from '../scenarios/runner.ts';
-import { type Env, resolveTarget } from '../target/index.ts';
+import { type Env, readingsOf, resolveTarget } from '../target/index.ts';
 import { verifyPacts } from '../verify/index.ts';
 import { runContracts } from './contracts.ts';
 import type { Progress } from './progress.ts';
@@ -56,6 +56,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
       let contractOutput = '';
       const contracts = await runContracts({
         reportDir,
+        readings: readingsOf(target),
         onOutput: (text) => {
           contractOutput = text;
         },

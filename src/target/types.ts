@@ -127,38 +127,3 @@ export interface Target {
   /** Base URL of the reference API's control API (clock, reset, recovery state), if any. */
   control: string | undefined;
 }
-
-/**
- * The readings of the OPEN points a target announces that change what goes over the wire. The
- * consumer contracts are written for one set of readings, and the pacts carry it (pact metadata),
- * so verification can refuse a pact written for another target.
- */
-export type Readings = Pick<
-  TargetOptions,
-  'refreshTokenIn' | 'refreshTokenShape' | 'recoveryCodeType' | 'wrongPasswordStatus' | 'blockedStatus'
-> &
-  Pick<Target, 'paths' | 'protectedPath'>;
-
-export const DEFAULT_READINGS: Readonly<Readings> = {
-  refreshTokenIn: DEFAULT_OPTIONS.refreshTokenIn,
-  refreshTokenShape: DEFAULT_OPTIONS.refreshTokenShape,
-  recoveryCodeType: DEFAULT_OPTIONS.recoveryCodeType,
-  wrongPasswordStatus: DEFAULT_OPTIONS.wrongPasswordStatus,
-  blockedStatus: DEFAULT_OPTIONS.blockedStatus,
-  paths: DEFAULT_PATHS,
-  protectedPath: DEFAULT_PROTECTED_PATH,
-};
-
-/** A target's readings, in a fixed key order (they are compared as JSON). */
-export function readingsOf(target: Pick<Target, 'options' | 'paths' | 'protectedPath'>): Readings {
-  const { options } = target;
-  return {
-    refreshTokenIn: options.refreshTokenIn,
-    refreshTokenShape: options.refreshTokenShape,
-    recoveryCodeType: options.recoveryCodeType,
-    wrongPasswordStatus: options.wrongPasswordStatus,
-    blockedStatus: options.blockedStatus,
-    paths: { ...DEFAULT_PATHS, ...target.paths },
-    protectedPath: target.protectedPath,
-  };
-}

@@ -37,6 +37,25 @@ export interface StateHandlerOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Every value handed to the verifier or created on the target, to redact logs with. */
   onSecret?: (value: string) => void;
+  /** Longest a setup or teardown may take; past it the state fails with that reason. */
+  deadlineMs?: number;
+}
+
+/** Runs `work`, failing with `what` named if it takes longer than `ms`. */
+async function within<T>(ms: number | undefined, what: string, work: Promise<T>): Promise<T> {
+  if (ms === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not finish within ${Math.round(ms / 1000)} s`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 type JsonMap = Record<string, string | number | boolean>;
@@ -94,6 +113,9 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
     secret(result.tokens.refreshToken);
     return result;
   };
+  /** A code as the target types it: the pact's `fromProviderState` injects the value as is. */
+  const codeValue = (code: string): string | number =>
+    target.options.recoveryCodeType === 'number' ? Number(code) : code;
   /** The verifier, not our client, sends the code: restore must check everything. */
   const restoreRecoveryAccount = async () => {
     if (session.control) return session.control.reset();
@@ -173,7 +195,12 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
         const wrongRecoveryCode = wrongCode(code);
         secret(newPassword);
         secret(wrongRecoveryCode);
-        return { email: recovery.email, recoveryCode: code, wrongRecoveryCode, newPassword };
+        return {
+          email: recovery.email,
+          recoveryCode: codeValue(code),
+          wrongRecoveryCode: codeValue(wrongRecoveryCode),
+          newPassword,
+        };
       },
       teardown: restoreRecoveryAccount,
     },
@@ -185,7 +212,7 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
         const code = await recovery.block();
         const newPassword = temporaryPassword();
         secret(newPassword);
-        return { email: recovery.email, recoveryCode: code, newPassword };
+        return { email: recovery.email, recoveryCode: codeValue(code), newPassword };
       },
       teardown: restoreRecoveryAccount,
     },
@@ -208,7 +235,7 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
       setup: async (raw) => {
         const params = paramsOf(raw);
         try {
-          const values = await handler.setup(params);
+          const values = await within(options.deadlineMs, `setting up "${name}"`, handler.setup(params));
           for (const [key, value] of Object.entries(values ?? {})) if (key !== 'email') secret(String(value));
           record('setup', params);
           return values;
@@ -220,7 +247,8 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
       teardown: async (raw) => {
         const params = paramsOf(raw);
         try {
-          await handler.teardown?.(params);
+          if (handler.teardown)
+            await within(options.deadlineMs, `tearing down "${name}"`, handler.teardown(params));
           record('teardown', params);
         } catch (error) {
           record('teardown', params, error);

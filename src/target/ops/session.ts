@@ -214,7 +214,7 @@ export class TargetSession {
     this.#mailbox ??= new Mailbox({
       url: config.url,
       codePattern: config.codePattern,
-      timeoutMs: Math.max(15_000, this.maxWaitMs),
+      timeoutMs: this.maxWaitMs,
       requestTimeoutMs: this.target.options.requestTimeoutSeconds * 1000,
     });
     return this.#mailbox;
