@@ -13,6 +13,7 @@ import { ALL_CHECKS } from '../scenarios/checks/index.ts';
 import { runChecks } from '../scenarios/runner.ts';
 import { type Env, resolveTarget } from '../target/index.ts';
 import { verifyPacts } from '../verify/index.ts';
+import type { VerificationSession } from '../verify/session.ts';
 import { runContracts } from './contracts.ts';
 import type { Progress } from './progress.ts';
 
@@ -29,6 +30,8 @@ export interface GateOptions {
   progress: Progress;
   /** `$GITHUB_STEP_SUMMARY`, passed in by the CLI (only src/target reads the environment). */
   githubStepSummary?: string | undefined;
+  /** A verification worker kept across gate runs (starting one costs seconds); default: one per run. */
+  verificationSession?: VerificationSession | undefined;
 }
 
 export interface GateResult {
@@ -68,7 +71,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     }
 
     progress.layer('verification', 2, LAYERS, 'the pacts replayed against the target');
-    const verification = await verifyOrFail(target, reportDir, options.pactDir);
+    const verification = await verifyOrFail(target, reportDir, options.pactDir, options.verificationSession);
     report(progress, verification.checks);
     layers.push(verification);
 
@@ -115,6 +118,7 @@ async function verifyOrFail(
   target: Parameters<typeof verifyPacts>[0]['target'],
   reportDir: string,
   pactDir: string | undefined,
+  session: VerificationSession | undefined,
 ): Promise<LayerReport> {
   const started = Date.now();
   try {
@@ -122,6 +126,7 @@ async function verifyOrFail(
       target,
       reportDir: resolve(reportDir, 'verification'),
       ...(pactDir === undefined ? {} : { pactDir }),
+      ...(session === undefined ? {} : { session }),
     });
     return result.report;
   } catch (error) {
