@@ -22,9 +22,9 @@ export default defineConfig({
           include: ['contracts/**/*.pact.test.ts'],
           // Pact merges into existing files: each run starts from an empty reports/pacts/.
           globalSetup: ['contracts/global-setup.ts'],
-          // One fork runs the files one after another (fileParallelism is a root-only option).
+          // One fork at a time runs the files one after another.
           pool: 'forks',
-          poolOptions: { forks: { singleFork: true } },
+          maxWorkers: 1,
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -50,7 +50,8 @@ export default defineConfig({
           include: ['scenarios/**/*.test.ts'],
           globalSetup: ['scenarios/global-setup.ts'],
           pool: 'threads',
-          poolOptions: { threads: { singleThread: true, isolate: false } },
+          maxWorkers: 1,
+          isolate: false,
           maxConcurrency: 64,
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -6,5 +6,11 @@ import { fileURLToPath } from 'node:url';
 
 export const CONSUMER = 'facilioo-auth-suite';
 export const PROVIDER = 'facilioo-auth-api';
-/** `reports/pacts/`, whatever the working directory (reports/ is git-ignored). */
-export const PACT_DIR = fileURLToPath(new URL('../reports/pacts/', import.meta.url));
+/** The environment variable through which the gate gives each contracts run its own folder. */
+export const PACT_DIR_VARIABLE = 'FACILIOO_PACT_DIR';
+/**
+ * `reports/pacts/`, whatever the working directory (reports/ is git-ignored) — unless the gate
+ * names another folder, so that two gates at once never clear or merge each other's pacts.
+ */
+export const PACT_DIR =
+  process.env[PACT_DIR_VARIABLE] || fileURLToPath(new URL('../reports/pacts/', import.meta.url));

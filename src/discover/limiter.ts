@@ -42,6 +42,6 @@ export async function probeLimiter(
   const found = rateLimit.limit !== null && rateLimit.rejectStatus !== null;
   const evidence = found
     ? `the probe saw ${rateLimit.limit} requests per ${rateLimit.windowSeconds ?? '?'} s (${rateLimit.algorithm}) on ${rateLimit.endpoint}, then ${rateLimit.rejectStatus} with ${rateLimit.retryAfterSeconds === null ? 'no Retry-After' : `Retry-After ${rateLimit.retryAfterSeconds}`}`
-    : `the probe found no limit on ${rateLimit.endpoint} within ${rateLimit.requestsSent} requests and ${budget.maxSeconds} s (raise --probe-seconds / --probe-requests)`;
+    : `the probe found no limit on ${rateLimit.endpoint} within ${rateLimit.requestsSent} requests and ${budget.maxSeconds} s (raise --limit-probe-seconds / --limit-probe-requests)`;
   return { found, reading, evidence, requestsSent: rateLimit.requestsSent };
 }

@@ -48,6 +48,8 @@ export interface Discovery {
 export interface DiscoverOptions {
   /** The rate-limit probe's budget; `false` leaves the limiter out. */
   probe: false | { maxRequests: number; maxSeconds: number };
+  /** Why the probe was left out, when it was. */
+  skipReason?: string;
 }
 
 /** Accounts discovery may log in as, in order of preference: never the recovery account. */
@@ -124,7 +126,10 @@ export async function discoverReadings(target: Target, options: DiscoverOptions)
   );
 
   if (options.probe === false) {
-    discovery.notInferred.push({ option: 'rateLimit', reason: 'the probe was not run (--no-probe)' });
+    discovery.notInferred.push({
+      option: 'rateLimit',
+      reason: options.skipReason || 'the probe was not run',
+    });
   } else {
     const limiter = await probeLimiter(target, options.probe);
     discovery.requests += limiter.requestsSent;

@@ -8,6 +8,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { PACT_DIR_VARIABLE } from '../../contracts/pact-files.ts';
 import { redactText } from '../redact/index.ts';
 import type { CheckResult, LayerReport } from '../report/types.ts';
 import { PACKAGE_ROOT } from '../scenarios/run-vitest.ts';
@@ -34,6 +35,29 @@ export type VitestJson = z.infer<typeof VitestJsonSchema>;
 
 function firstLine(text: string): string {
   return (text.split('\n').find((line) => line.trim() !== '') ?? text).trim().slice(0, 500);
+}
+
+const PACT_HEADERS = [
+  /^(Error: )?Test failed for the following reasons:?$/,
+  /^Mock server failed with the following mismatches:?$/,
+];
+const STACK_LINE = /^(at |❯ |⎯)/;
+
+/**
+ * What a failed consumer test says, in one line: pact-js opens its error with a generic header
+ * ("Test failed for the following reasons:") and puts the mismatch — the request, what was
+ * expected and what came — below it. The header goes; the mismatch stays, so every report shows it.
+ */
+export function contractReason(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const isHeader = (line: string) => PACT_HEADERS.some((header) => header.test(line));
+  if (!lines.some(isHeader)) return firstLine(message);
+  const mismatch = lines.filter((line) => !isHeader(line) && !STACK_LINE.test(line));
+  if (mismatch.length === 0) return firstLine(message);
+  return `Pact mismatch: ${mismatch.slice(0, 16).join(' · ')}`.replace(/\s+/g, ' ').slice(0, 1000);
 }
 
 /** vitest's JSON report → one CheckResult per test; a file that failed to load is one failed check. */
@@ -64,7 +88,7 @@ export function contractChecks(json: VitestJson): CheckResult[] {
         durationMs: Math.round(test.duration ?? 0),
       };
       if (status === 'failed') {
-        check.reason = redactText(firstLine(test.failureMessages?.join('\n') ?? 'failed'));
+        check.reason = redactText(contractReason(test.failureMessages?.join('\n') ?? 'failed'));
       }
       checks.push(check);
     }
@@ -74,6 +98,8 @@ export function contractChecks(json: VitestJson): CheckResult[] {
 
 export interface ContractRunOptions {
   reportDir: string;
+  /** Where the consumer tests write their pacts (cleared first); verification reads them there. */
+  pactDir: string;
   /** Receives vitest's own output (redacted) — printed only on failure by the gate. */
   onOutput?: (text: string) => void;
   timeoutMs?: number;
@@ -102,7 +128,11 @@ export async function runContracts(options: ContractRunOptions): Promise<LayerRe
         '--reporter=junit',
         `--outputFile.junit=${join(dir, 'junit.xml')}`,
       ],
-      { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd: PACKAGE_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, [PACT_DIR_VARIABLE]: options.pactDir },
+      },
     );
     const keep = (chunk: Buffer) => output.push(chunk.toString('utf8'));
     child.stdout.on('data', keep);

@@ -91,11 +91,11 @@ describe('facilioo-auth check-target --discover', () => {
     ],
   ] as const)('%s: the printed lines give the reading back', async (name, flags, expected) => {
     const { api, file } = await served(name.replace(/\W+/g, '-'), [...flags]);
-    const { code, out } = await runCli(['check-target', '--discover', '--no-probe', '--target', file]);
+    const { code, out } = await runCli(['check-target', '--discover', '--no-limit-probe', '--target', file]);
     expect(code, out).toBe(0);
     expect(parseDiscoverySnippet(out).options).toMatchObject(expected);
     expect(out).toMatch(/recoveryCodeType — only a change-password attempt shows it/);
-    expect(out).toMatch(/rateLimit — the probe was not run/);
+    expect(out).toMatch(/rateLimit — the probe was not run \(--no-limit-probe\)/);
     // One good login, one wrong one, at most two refreshes; the recovery account untouched.
     const stats = (await (await fetch(`${api.controlUrl}/stats`)).json()) as Record<string, number>;
     expect(stats).toMatchObject({ login: 2, recoverPassword: 0, changePasswordWithRecoveryCode: 0 });
@@ -119,7 +119,7 @@ describe('facilioo-auth check-target --discover', () => {
     ],
   ] as const)('the limiter, %s: the bounded probe reads it', async (name, flags, expected) => {
     const { file } = await served(name.replace(/\W+/g, '-'), [...flags]);
-    const { code, out } = await runCli(['check-target', '--discover', file, '--probe-seconds', '20']);
+    const { code, out } = await runCli(['check-target', '--discover', file, '--limit-probe-seconds', '20']);
     expect(code, out).toBe(0);
     expect(out, out).toMatch(new RegExp(`the limiter — the probe saw ${expected.source}`));
   });
@@ -130,7 +130,7 @@ describe('facilioo-auth check-target --discover', () => {
     const file = join(dir, 'refused-login.json');
     const accounts = { user: { email: document.accounts.user!.email, password: 'not-the-seeded-password' } };
     await writeFile(file, JSON.stringify({ ...document, accounts }));
-    const { code, out } = await runCli(['check-target', '--discover', '--no-probe', file]);
+    const { code, out } = await runCli(['check-target', '--discover', '--no-limit-probe', file]);
     expect(code, out).toBe(0);
     expect(out).toMatch(/refreshTokenIn — login as user answered 401; check the account's password/);
     expect(parseDiscoverySnippet(out).options).toEqual({ wrongPasswordStatus: 401 });
