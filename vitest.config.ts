@@ -22,9 +22,9 @@ export default defineConfig({
           include: ['contracts/**/*.pact.test.ts'],
           // Pact merges into existing files: each run starts from an empty reports/pacts/.
           globalSetup: ['contracts/global-setup.ts'],
-          // One fork runs the files one after another (fileParallelism is a root-only option).
+          // One fork at a time runs the files one after another.
           pool: 'forks',
-          poolOptions: { forks: { singleFork: true } },
+          maxWorkers: 1,
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -50,7 +50,8 @@ export default defineConfig({
           include: ['scenarios/**/*.test.ts'],
           globalSetup: ['scenarios/global-setup.ts'],
           pool: 'threads',
-          poolOptions: { threads: { singleThread: true, isolate: false } },
+          maxWorkers: 1,
+          isolate: false,
           maxConcurrency: 64,
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -66,6 +67,20 @@ export default defineConfig({
           pool: 'forks',
           testTimeout: 120_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        // The gate against the reference API in every reading of the OPEN points (readings/table.ts).
+        // It verifies the pacts the contracts project wrote, so it runs in the later group; the
+        // gates run side by side, each with its own server and reports.
+        test: {
+          name: 'readings',
+          include: ['readings/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
+          pool: 'forks',
+          maxConcurrency: 4,
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
         },
       },
     ],

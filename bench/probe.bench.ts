@@ -71,7 +71,7 @@ const SETTINGS: Setting[] = [
   },
   {
     label: 'fixed 5/2s, no Retry-After',
-    limits: { algorithm: 'fixed-window', permitLimit: 5, windowSeconds: 2, retryAfter: false },
+    limits: { algorithm: 'fixed-window', permitLimit: 5, windowSeconds: 2, retryAfter: 'none' },
     window: 2,
   },
 ];

@@ -2,7 +2,10 @@
 // Runs one TypeScript file (benchmarks, scripts) through tsx's loader.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { register } from 'tsx/esm/api';
+import { ensureSupportedNode } from './node-line.js';
+
+await ensureSupportedNode();
+const { register } = await import('tsx/esm/api');
 
 const file = process.argv[2];
 if (!file) {

@@ -1,15 +1,17 @@
 /**
- * Release load for the login → authenticated call → refresh flow, profile chosen with
- * -e PROFILE=smoke|average|stress|spike|soak (default smoke). The flow and the profiles live in
- * lib/; `auth-flow.<profile>.ts` are the same script with the profile fixed.
+ * Release load for the login → authenticated call → refresh flow. The profile is a parameter
+ * (smoke, average, stress, spike, soak: the table in lib/profiles.ts), as are its time and rate
+ * scale; all come from the run document `facilioo-auth load` writes:
  *
- *   k6 run -e FACILIOO_TARGET=$PWD/targets/staging.json -e PROFILE=average load/auth-flow.ts
+ *   npx facilioo-auth load auth-flow --profile average --time-scale 0.1 --target targets/staging.json
+ *   k6 run -e FACILIOO_TARGET_JSON=$PWD/run.json -e FACILIOO_PROFILE=average reports/load/build/auth-flow.js
  */
-import { checkTarget, planFlow, runSession } from './lib/auth-flow.ts';
+import { checkTarget, expectResponses, planFlow, runSession } from './lib/auth-flow.ts';
 import { loadConfig } from './lib/config.ts';
 import { type SummaryData, summaryOutputs } from './lib/summary.ts';
 
 const plan = planFlow(loadConfig());
+expectResponses(plan.config);
 
 export const options = plan.options;
 

@@ -5,7 +5,7 @@
  * runs against shared environments. The strategy is load/lib/probe.ts, driven here by http.post
  * and sleep; the result goes to reports/load/rate-limit-probe.json.
  *
- *   k6 run -e BASE_URL=https://staging-api.facilioo.de load/rate-limit-probe.ts
+ *   npx facilioo-auth load rate-limit-probe --target targets/staging.json
  */
 import { sleep } from 'k6';
 import exec from 'k6/execution';
@@ -73,7 +73,7 @@ export function setup(): { probe: ProbeResult } {
     const started = Date.now();
     const res = http.request(request.method, target, request.body, params);
     const ended = Date.now();
-    if (rejectStatus === undefined && config.probe.rejectStatuses.includes(res.status))
+    if (rejectStatus === undefined && (config.probe.rejectStatuses as number[]).includes(res.status))
       rejectStatus = res.status;
     if (res.status >= 500 && res.status !== rejectStatus) unexpected5xx.add(1);
     const observation: Observation = {

@@ -1,25 +1,28 @@
 /**
- * The login → authenticated call → refresh flow, shared by `load/auth-flow.ts` and its
- * per-profile entries. Each VU logs in with its own account from the pool and keeps its tokens
+ * The login → authenticated call → refresh flow that `load/auth-flow.ts` runs. Each VU logs in with its own account from the pool and keeps its tokens
  * in its own memory for one iteration: no two VUs ever hold the same refresh token. Every few
  * iterations a VU spends its refresh token twice at once; the documented one-time use means at
- * most one of the two may succeed, and a second success is counted as a rotation fork.
+ * most one of the two may succeed, and a second success is counted as a rotation fork. The other
+ * one's 401 is the expected answer, so those two requests declare 200 and 401 as expected and
+ * only a rotation fork (or anything else) fails the run.
  */
 import { check } from 'k6';
 import exec from 'k6/execution';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
+import { REFRESH_TOKEN_OBJECT_KEYS } from '../../src/target/types.ts';
 import type { Account, LoadConfig } from './config.ts';
 import { getProfile, type Profile, profileOptions } from './profiles.ts';
 
 export const refreshForks = new Counter('refresh_forks');
 export const forkChecks = new Counter('refresh_fork_checks');
+/** Sessions the target's rate limiter refused at login: expected under load, counted apart. */
+export const rateLimited = new Counter('rate_limited');
 
 // k6 provides console; @types/k6 does not declare it.
 declare const console: { warn(...data: unknown[]): void };
 
-const REFRESH_OBJECT_KEYS = ['token', 'value', 'refreshToken'];
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 
 export interface FlowPlan {
@@ -28,11 +31,29 @@ export interface FlowPlan {
   options: Options;
 }
 
-/** Options and the profile for a run; `profileName` overrides PROFILE (the per-profile entries). */
-export function planFlow(config: LoadConfig, profileName?: string): FlowPlan {
-  const profile = getProfile(profileName ?? config.profile, config.scale);
+/** Options and the profile for a run. */
+export function planFlow(config: LoadConfig): FlowPlan {
+  const profile = getProfile(config.profile, { timeScale: config.timeScale, rateScale: config.rateScale });
   return { config, profile, options: profileOptions(profile) };
 }
+
+/**
+ * The limiter's rejection in this flow: the declared status, else 429 only — a 503 nobody
+ * declared is an outage here (src/rate-limit: the flow sees no admitted-then-refused shape).
+ */
+function flowRejectStatus(config: LoadConfig): number {
+  return config.target.rejectStatus ?? 429;
+}
+
+/**
+ * Every request's default: 2xx/3xx, and the limiter's rejection (a refusal the target is allowed
+ * to give under load, counted in `rate_limited` instead).
+ */
+export function expectResponses(config: LoadConfig): void {
+  http.setResponseCallback(http.expectedStatuses({ min: 200, max: 399 }, flowRejectStatus(config)));
+}
+
+const FORK_CHECK_EXPECTED = http.expectedStatuses(200, 401);
 
 function url(config: LoadConfig, path: string): string {
   return `${config.target.baseUrl}${path}`;
@@ -54,7 +75,7 @@ function refreshTokenOf(payload: Record<string, unknown> | undefined): string | 
   const value = payload?.refreshToken;
   if (typeof value === 'string') return value;
   if (typeof value === 'object' && value !== null) {
-    for (const key of REFRESH_OBJECT_KEYS) {
+    for (const key of REFRESH_TOKEN_OBJECT_KEYS) {
       const candidate = (value as Record<string, unknown>)[key];
       if (typeof candidate === 'string') return candidate;
     }
@@ -62,11 +83,18 @@ function refreshTokenOf(payload: Record<string, unknown> | undefined): string | 
   return undefined;
 }
 
-function refreshParams(config: LoadConfig, refreshToken: string) {
-  const tags = { endpoint: 'refresh', name: 'refresh' };
-  return config.target.refreshTokenIn === 'bearer'
-    ? { body: null, params: { headers: { ...JSON_HEADERS, authorization: `Bearer ${refreshToken}` }, tags } }
-    : { body: JSON.stringify({ refreshToken }), params: { headers: JSON_HEADERS, tags } };
+function refreshParams(config: LoadConfig, refreshToken: string, step = 'refresh') {
+  const tags = { endpoint: 'refresh', name: 'refresh', step };
+  const responseCallback = step === 'fork-check' ? FORK_CHECK_EXPECTED : undefined;
+  const headers =
+    config.target.refreshTokenIn === 'bearer'
+      ? { ...JSON_HEADERS, authorization: `Bearer ${refreshToken}` }
+      : JSON_HEADERS;
+  const params = responseCallback ? { headers, tags, responseCallback } : { headers, tags };
+  return {
+    body: config.target.refreshTokenIn === 'bearer' ? null : JSON.stringify({ refreshToken }),
+    params,
+  };
 }
 
 /**
@@ -75,7 +103,11 @@ function refreshParams(config: LoadConfig, refreshToken: string) {
  */
 export function checkTarget(plan: FlowPlan): void {
   const { config, profile } = plan;
-  const res = http.get(url(config, config.target.protectedPath), { tags: { name: 'setup' } });
+  // Without a token the protected path answers 401 when the target is up: expected, not a failure.
+  const res = http.get(url(config, config.target.protectedPath), {
+    tags: { name: 'setup' },
+    responseCallback: http.expectedStatuses({ min: 200, max: 499 }),
+  });
   if (res.status === 0 || res.status >= 500) {
     exec.test.abort(
       `target ${config.target.name} (${config.target.baseUrl}) is down: GET ${config.target.protectedPath} answered ${res.status || res.error}`,
@@ -83,7 +115,7 @@ export function checkTarget(plan: FlowPlan): void {
   }
   if (config.accounts.length === 0) {
     exec.test.abort(
-      `no accounts to log in with: the target ${config.source} lists none — pass -e ACCOUNTS_FILE=pool.json ([{ "email", "password" }])`,
+      `no accounts to log in with: the run document ${config.source} lists none — pass --accounts pool.json ([{ "email", "password" }]) to facilioo-auth load`,
     );
   }
   if (config.accounts.length < profile.maxVUs) {
@@ -104,6 +136,10 @@ export function runSession(plan: FlowPlan): void {
     JSON.stringify({ email: account.email, password: account.password, skipMultiFactorAuthentication: true }),
     { headers: JSON_HEADERS, tags: { endpoint: 'login', name: 'login' } },
   );
+  if (login.status === flowRejectStatus(config)) {
+    rateLimited.add(1, { endpoint: 'login' });
+    return;
+  }
   const loginBody = body(login);
   const access = typeof loginBody?.accessToken === 'string' ? loginBody.accessToken : undefined;
   let refreshToken = refreshTokenOf(loginBody);
@@ -127,7 +163,7 @@ export function runSession(plan: FlowPlan): void {
 
   if (exec.vu.iterationInScenario % profile.forkCheckEvery === 0) {
     // Both requests carry the same token and leave together; this spends the session.
-    const twice = refreshParams(config, refreshToken);
+    const twice = refreshParams(config, refreshToken, 'fork-check');
     const target = url(config, config.target.paths.refresh);
     const [a, b] = http.batch([
       ['POST', target, twice.body, twice.params],

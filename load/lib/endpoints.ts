@@ -60,19 +60,5 @@ export function probeRequest(
   );
 }
 
-/**
- * Retry-After as seconds: delta-seconds, or an HTTP date (RFC 9110 §10.2.3) measured against
- * `nowMs`. Anything else counts as absent.
- */
-export function parseRetryAfter(
-  value: string | string[] | null | undefined,
-  nowMs: number,
-): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (raw === undefined || raw === null) return undefined;
-  const text = raw.trim();
-  if (/^\d+$/.test(text)) return Number(text);
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - nowMs) / 1000));
-}
+/** One Retry-After reading for every layer (src/rate-limit). */
+export { parseRetryAfter } from '../../src/rate-limit/index.ts';

@@ -1,19 +1,107 @@
 /**
- * Named release profiles for the login → authenticated call → refresh flow. One iteration is one
- * user session. Arrival-rate executors keep the offered load fixed however slow the target gets,
- * so a struggling target shows up as latency and dropped iterations instead of hiding behind a
- * lower request rate. Every profile is bounded in time, hence in requests.
+ * Named release profiles for the login → authenticated call → refresh flow, as one table. One
+ * iteration is one user session. Arrival-rate executors keep the offered load fixed however slow
+ * the target gets, so a struggling target shows up as latency and dropped iterations instead of
+ * hiding behind a lower request rate. Every profile is bounded in time, hence in requests.
  *
- * The numbers are a starting point for a team to tune to its SLOs: thresholds on error rate,
- * p95/p99 latency per endpoint, dropped iterations and rotation forks decide pass or fail.
+ * Two factors reshape a profile without a new table row: `timeScale` multiplies every stage's
+ * length (tests and rehearsals run average/stress/spike/soak in seconds), `rateScale` multiplies
+ * arrival rates and VUs. The numbers are a starting point for a team to tune to its SLOs.
  */
 import type { Options, Scenario } from 'k6/options';
 
 export const PROFILE_NAMES = ['smoke', 'average', 'stress', 'spike', 'soak'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
-/** The tag every request carries; thresholds and reports group latency by it. */
+/** The tag every request carries; thresholds and reports group latency and failures by it. */
 export const ENDPOINT_TAGS = ['login', 'protected', 'refresh'] as const;
+export type EndpointTag = (typeof ENDPOINT_TAGS)[number];
+
+interface Stage {
+  seconds: number;
+  /** Sessions per second at the end of the stage. */
+  rate: number;
+}
+
+interface ProfileRow {
+  description: string;
+  /** Arrival-rate stages; none for smoke, which runs a fixed number of sessions on one VU. */
+  stages: Stage[];
+  vus: number;
+  /** Every how many iterations of a VU it checks that concurrent refreshes cannot fork its session. */
+  forkCheckEvery: number;
+  /** Iterations that may be dropped before the run fails. */
+  droppedIterations: number;
+}
+
+const MINUTE = 60;
+
+/** The profiles. Smoke is the one exception to arrival rates: one VU, five sessions. */
+export const PROFILES: Readonly<Record<ProfileName, ProfileRow>> = {
+  smoke: {
+    description: 'one user, five sessions: the flow works end to end',
+    stages: [],
+    vus: 1,
+    forkCheckEvery: 1,
+    droppedIterations: 0,
+  },
+  average: {
+    description: 'a normal day: 5 sessions/s for 5 minutes',
+    stages: [
+      { seconds: MINUTE, rate: 5 },
+      { seconds: 5 * MINUTE, rate: 5 },
+      { seconds: MINUTE, rate: 0 },
+    ],
+    vus: 20,
+    forkCheckEvery: 10,
+    droppedIterations: 0,
+  },
+  stress: {
+    description: 'three times a normal day, in steps, to see where it bends',
+    stages: [
+      { seconds: 2 * MINUTE, rate: 5 },
+      { seconds: 3 * MINUTE, rate: 10 },
+      { seconds: 3 * MINUTE, rate: 15 },
+      { seconds: 2 * MINUTE, rate: 0 },
+    ],
+    vus: 60,
+    forkCheckEvery: 10,
+    droppedIterations: 50,
+  },
+  spike: {
+    description: 'a sudden rush (a mailing, the start of a workday) of 30 sessions/s',
+    stages: [
+      { seconds: 10, rate: 30 },
+      { seconds: MINUTE, rate: 30 },
+      { seconds: 10, rate: 0 },
+    ],
+    vus: 100,
+    forkCheckEvery: 10,
+    droppedIterations: 100,
+  },
+  soak: {
+    description: 'a normal day held for two hours: leaks, token-store growth, key rotation',
+    stages: [
+      { seconds: 5 * MINUTE, rate: 5 },
+      { seconds: 120 * MINUTE, rate: 5 },
+      { seconds: 5 * MINUTE, rate: 0 },
+    ],
+    vus: 20,
+    forkCheckEvery: 20,
+    droppedIterations: 10,
+  },
+};
+
+/** Latency budget per endpoint. */
+export const LATENCY_MS: Readonly<Record<EndpointTag, { p95: number; p99: number }>> = {
+  login: { p95: 800, p99: 1500 },
+  protected: { p95: 300, p99: 600 },
+  refresh: { p95: 500, p99: 1000 },
+};
+
+const SMOKE_SESSIONS = 5;
+const SMOKE_MAX_SECONDS = 60;
+const GRACEFUL_STOP_SECONDS = 30;
 
 export interface Profile {
   name: ProfileName;
@@ -23,143 +111,74 @@ export interface Profile {
   maxVUs: number;
   /** Seconds the profile runs at most (stages plus graceful stop). */
   maxSeconds: number;
-  /** Every how many iterations a VU checks that concurrent refreshes cannot fork its session. */
   forkCheckEvery: number;
-  /** Iterations that may be dropped before the run fails. */
   droppedIterations: number;
-  latency: Record<(typeof ENDPOINT_TAGS)[number], { p95: number; p99: number }>;
 }
 
-const LATENCY = {
-  login: { p95: 800, p99: 1500 },
-  protected: { p95: 300, p99: 600 },
-  refresh: { p95: 500, p99: 1000 },
-};
+export interface Scaling {
+  timeScale?: number;
+  rateScale?: number;
+}
 
-function arrival(
-  stages: Array<{ duration: string; target: number }>,
-  scale: number,
-  vus: number,
-): Scenario & { executor: 'ramping-arrival-rate' } {
+function isProfileName(name: string): name is ProfileName {
+  return (PROFILE_NAMES as readonly string[]).includes(name);
+}
+
+/** The profile `name`, reshaped by the scaling factors. Throws naming the valid names. */
+export function getProfile(name: string, { timeScale = 1, rateScale = 1 }: Scaling = {}): Profile {
+  if (!isProfileName(name))
+    throw new Error(`unknown profile "${name}": use one of ${PROFILE_NAMES.join(', ')}`);
+  const row = PROFILES[name];
+  const common = {
+    name,
+    description: row.description,
+    forkCheckEvery: row.forkCheckEvery,
+    droppedIterations: row.droppedIterations,
+  };
+  if (row.stages.length === 0) {
+    return {
+      ...common,
+      scenario: {
+        executor: 'shared-iterations',
+        vus: row.vus,
+        iterations: SMOKE_SESSIONS,
+        maxDuration: `${SMOKE_MAX_SECONDS}s`,
+      },
+      maxVUs: row.vus,
+      maxSeconds: SMOKE_MAX_SECONDS,
+    };
+  }
+  const vus = Math.max(1, Math.ceil(row.vus * rateScale));
+  // A stage shorter than a second would let k6 skip it; stopping needs a few seconds at least.
+  const stages = row.stages.map((stage) => ({
+    duration: `${Math.max(1, Math.round(stage.seconds * timeScale))}s`,
+    // k6 takes whole iterations per time unit; a scaled-down stage that had load keeps at least one.
+    target: stage.rate === 0 ? 0 : Math.max(1, Math.round(stage.rate * rateScale)),
+  }));
+  const gracefulStop = Math.max(5, Math.round(GRACEFUL_STOP_SECONDS * timeScale));
+  const stageSeconds = stages.reduce((sum, s) => sum + Number.parseInt(s.duration, 10), 0);
   return {
-    executor: 'ramping-arrival-rate',
-    startRate: 0,
-    timeUnit: '1s',
-    preAllocatedVUs: Math.max(1, Math.ceil(vus / 2)),
+    ...common,
+    scenario: {
+      executor: 'ramping-arrival-rate',
+      startRate: 0,
+      timeUnit: '1s',
+      preAllocatedVUs: Math.max(1, Math.ceil(vus / 2)),
+      maxVUs: vus,
+      stages,
+      gracefulStop: `${gracefulStop}s`,
+    },
     maxVUs: vus,
-    stages: stages.map((s) => ({
-      duration: s.duration,
-      target: Math.max(0, Math.round(s.target * scale * 100) / 100),
-    })),
-    gracefulStop: '30s',
+    maxSeconds: stageSeconds + gracefulStop,
+    forkCheckEvery: row.forkCheckEvery,
   };
 }
 
-function seconds(duration: string): number {
-  const unit: Record<string, number> = { s: 1, m: 60, h: 3600 };
-  const pattern = /(\d+)([smh])/g;
-  let total = 0;
-  // exec in a loop rather than matchAll: older k6 runtimes lack String.prototype.matchAll.
-  for (let m = pattern.exec(duration); m; m = pattern.exec(duration))
-    total += Number(m[1]) * (unit[m[2] ?? 's'] ?? 1);
-  return total;
-}
-
-function totalSeconds(stages: Array<{ duration: string }>): number {
-  return stages.reduce((sum, s) => sum + seconds(s.duration), 0) + 30;
-}
-
-/** The profile `name`, its arrival rates multiplied by `scale`. Throws naming the valid names. */
-export function getProfile(name: string, scale = 1): Profile {
-  const vus = (n: number) => Math.max(1, Math.ceil(n * scale));
-  switch (name) {
-    case 'smoke': {
-      return {
-        name,
-        description: 'one user, five sessions: the flow works end to end',
-        scenario: { executor: 'shared-iterations', vus: 1, iterations: 5, maxDuration: '1m' },
-        maxVUs: 1,
-        maxSeconds: 60,
-        forkCheckEvery: 1,
-        droppedIterations: 0,
-        latency: LATENCY,
-      };
-    }
-    case 'average': {
-      const stages = [
-        { duration: '1m', target: 5 },
-        { duration: '5m', target: 5 },
-        { duration: '1m', target: 0 },
-      ];
-      return {
-        name,
-        description: 'a normal day: 5 sessions/s for 5 minutes',
-        scenario: arrival(stages, scale, vus(20)),
-        maxVUs: vus(20),
-        maxSeconds: totalSeconds(stages),
-        forkCheckEvery: 10,
-        droppedIterations: 0,
-        latency: LATENCY,
-      };
-    }
-    case 'stress': {
-      const stages = [
-        { duration: '2m', target: 5 },
-        { duration: '3m', target: 10 },
-        { duration: '3m', target: 15 },
-        { duration: '2m', target: 0 },
-      ];
-      return {
-        name,
-        description: 'three times a normal day, in steps, to see where it bends',
-        scenario: arrival(stages, scale, vus(60)),
-        maxVUs: vus(60),
-        maxSeconds: totalSeconds(stages),
-        forkCheckEvery: 10,
-        droppedIterations: 50,
-        latency: LATENCY,
-      };
-    }
-    case 'spike': {
-      const stages = [
-        { duration: '10s', target: 30 },
-        { duration: '1m', target: 30 },
-        { duration: '10s', target: 0 },
-      ];
-      return {
-        name,
-        description: 'a sudden rush (a mailing, the start of a workday) of 30 sessions/s',
-        scenario: arrival(stages, scale, vus(100)),
-        maxVUs: vus(100),
-        maxSeconds: totalSeconds(stages),
-        forkCheckEvery: 10,
-        droppedIterations: 100,
-        latency: LATENCY,
-      };
-    }
-    case 'soak': {
-      const stages = [
-        { duration: '5m', target: 5 },
-        { duration: '2h', target: 5 },
-        { duration: '5m', target: 0 },
-      ];
-      return {
-        name,
-        description: 'a normal day held for two hours: leaks, token-store growth, key rotation',
-        scenario: arrival(stages, scale, vus(20)),
-        maxVUs: vus(20),
-        maxSeconds: totalSeconds(stages),
-        forkCheckEvery: 20,
-        droppedIterations: 10,
-        latency: LATENCY,
-      };
-    }
-    default:
-      throw new Error(`unknown profile "${name}": use one of ${PROFILE_NAMES.join(', ')}`);
-  }
-}
-
-/** k6 options for a profile: its scenario and the thresholds that decide the run. */
+/**
+ * k6 options for a profile: its scenario and the thresholds that decide the run — failures and
+ * latency per endpoint (expected refusals are not failures: the flow marks them per request),
+ * checks, dropped iterations and rotation forks.
+ */
 export function profileOptions(profile: Profile): Options {
   const thresholds: NonNullable<Options['thresholds']> = {
     http_req_failed: ['rate<0.01'],
@@ -168,7 +187,8 @@ export function profileOptions(profile: Profile): Options {
     refresh_forks: ['count==0'],
   };
   for (const tag of ENDPOINT_TAGS) {
-    const { p95, p99 } = profile.latency[tag];
+    const { p95, p99 } = LATENCY_MS[tag];
+    thresholds[`http_req_failed{endpoint:${tag}}`] = ['rate<0.01'];
     thresholds[`http_req_duration{endpoint:${tag}}`] = [`p(95)<${p95}`, `p(99)<${p99}`];
   }
   return {

@@ -1,17 +1,23 @@
 /**
- * `facilioo-auth load <script> [--target FILE] [--profile NAME] [--allow-production]
- * [--max-requests N] [--max-seconds N]`: bundles a k6 script from load/ and runs it with k6
- * (exit 2 with install instructions when k6 is missing). Without a target it starts the embedded
- * reference API with a fixed window of 5 per 10 s. Exit 0 when thresholds hold, 1 when not.
+ * `facilioo-auth load <script> [--target FILE] [--profile NAME] [--time-scale F] [--rate-scale F]
+ * [--allow-production] [--max-requests N] [--max-seconds N] [--write-run-config FILE]`: bundles a
+ * k6 script from load/ and runs it with k6 (exit 2 with install instructions when k6 is missing).
+ * Without a target it starts the embedded reference API with a fixed window of 5 per 10 s.
+ * Exit 0 when thresholds hold, 1 when not.
  */
 import { runLoad } from '../load/run.ts';
+import { GUARD_FLAGS } from '../preflight/index.ts';
 import { positive } from './flags.ts';
 import type { RegisterCommand } from './main.ts';
 
 interface LoadFlags {
   target?: string;
   profile?: string;
+  timeScale?: string;
+  rateScale?: string;
+  writeRunConfig?: string;
   allowProduction: boolean;
+  allowDestructive: boolean;
   maxRequests?: string;
   maxSeconds?: string;
   accounts?: string;
@@ -21,11 +27,18 @@ interface LoadFlags {
 export const register: RegisterCommand = (program, setExitCode) => {
   program
     .command('load')
-    .description('Run a k6 script from load/ (rate-limit-probe, auth-flow, auth-flow.<profile>) with k6')
-    .argument('<script>', 'script name, e.g. rate-limit-probe or auth-flow.smoke')
+    .description('Run a k6 script from load/ (rate-limit-probe, auth-flow) with k6')
+    .argument('<script>', 'script name: rate-limit-probe or auth-flow')
     .option('--target <file>', 'target file (default: FACILIOO_TARGET, else the embedded reference API)')
-    .option('--profile <name>', 'auth-flow profile: smoke, average, stress, spike, soak')
-    .option('--allow-production', 'allow a production target (name production, or api.facilioo.de)', false)
+    .option('--profile <name>', 'auth-flow profile: smoke, average, stress, spike, soak (default smoke)')
+    .option('--time-scale <factor>', 'multiply every stage of the profile by this (0.1: a tenth as long)')
+    .option('--rate-scale <factor>', "multiply the profile's arrival rates and VUs by this")
+    .option(
+      '--write-run-config <file>',
+      'write the run document for a plain `k6 run` (holds passwords) instead of running',
+    )
+    .option(...GUARD_FLAGS.allowProduction, false)
+    .option(...GUARD_FLAGS.allowDestructive, false)
     .option('--max-requests <n>', 'probe request budget (default 100)')
     .option('--max-seconds <n>', 'probe time budget; for other scripts a cap on the run (seconds)')
     .option('--accounts <file>', 'load account pool: JSON list of { email, password }')
@@ -38,7 +51,11 @@ export const register: RegisterCommand = (program, setExitCode) => {
         script,
         targetFile: flags.target,
         profile: flags.profile,
+        timeScale: flags.timeScale === undefined ? undefined : positive('--time-scale', flags.timeScale),
+        rateScale: flags.rateScale === undefined ? undefined : positive('--rate-scale', flags.rateScale),
+        writeRunConfig: flags.writeRunConfig,
         allowProduction: flags.allowProduction,
+        allowDestructive: flags.allowDestructive,
         maxRequests: maxRequests === undefined ? undefined : Math.floor(maxRequests),
         maxSeconds: flags.maxSeconds === undefined ? undefined : positive('--max-seconds', flags.maxSeconds),
         accountsFile: flags.accounts,

@@ -10,7 +10,7 @@ import { ConfigError } from '../errors.ts';
 import { parseDefectNames } from '../reference-api/defects.ts';
 import { type RunningReferenceApi, type StartOptions, startReferenceApi } from '../reference-api/index.ts';
 import { PUBLIC_KEY_FORMATS } from '../reference-api/options.ts';
-import { LIMITER_ALGORITHMS, type LimitsOptions } from '../reference-api/rate-limiter.ts';
+import { LIMITER_ALGORITHMS, type LimitsInput, RETRY_AFTER_MODES } from '../reference-api/rate-limiter.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
 import { DEFAULT_PATHS, type RouteName } from '../target/types.ts';
 import { integer, oneOf, positive } from './flags.ts';
@@ -38,6 +38,10 @@ export interface ServeFlags {
   limitPartition?: string;
   limitRejectStatus?: string;
   retryAfter: boolean;
+  limitRetryAfter?: string;
+  limitBody: boolean;
+  limitTimerMs?: string;
+  limitQueue?: string;
   limitRoutes?: string;
   // The readings of the spec's OPEN points this server takes (docs/spec.md, "Readings").
   refreshTokenIn?: string;
@@ -92,7 +96,20 @@ export const register: RegisterCommand = (program) => {
     .option('--limit-replenish-seconds <n>', 'token bucket refill period (default 12)')
     .option('--limit-partition <key>', 'ip (default) or global')
     .option('--limit-reject-status <status>', '429 (default) or 503 (ASP.NET default)')
-    .option('--no-retry-after', 'send no Retry-After header with rejections')
+    .option('--no-retry-after', 'send no Retry-After header with rejections (= --limit-retry-after none)')
+    .option(
+      '--limit-retry-after <reading>',
+      `Retry-After of a rejection: ${RETRY_AFTER_MODES.join(', ')} (default exact; whole-window: ASP.NET's lease metadata)`,
+    )
+    .option('--no-limit-body', 'reject with an empty body (ASP.NET without OnRejected)')
+    .option(
+      '--limit-timer-ms <n>',
+      'replenish on a timer of n ms: windows end late and drift (ASP.NET: 100; default 0)',
+    )
+    .option(
+      '--limit-queue <n>',
+      'requests that wait for a permit instead of being rejected (QueueLimit; default 0)',
+    )
     .option(
       '--limit-routes <names>',
       `comma-separated routes to limit, or none (default recoverPassword): ${ROUTE_NAMES.join(', ')}`,
@@ -141,7 +158,20 @@ export const register: RegisterCommand = (program) => {
 };
 
 export function startOptions(flags: ServeFlags): StartOptions {
-  const limits: Partial<LimitsOptions> = { retryAfter: flags.retryAfter };
+  const limits: LimitsInput = { retryAfter: flags.retryAfter, rejectBody: flags.limitBody };
+  if (flags.limitRetryAfter !== undefined) {
+    if (!flags.retryAfter) {
+      throw new ConfigError('--no-retry-after and --limit-retry-after contradict each other', {
+        where: '--limit-retry-after',
+        hint: 'pass one of them (--limit-retry-after none is --no-retry-after)',
+      });
+    }
+    limits.retryAfter = oneOf('--limit-retry-after', flags.limitRetryAfter, RETRY_AFTER_MODES);
+  }
+  if (flags.limitTimerMs !== undefined)
+    limits.replenishmentTimerMs = integer('--limit-timer-ms', flags.limitTimerMs, 0, 1000);
+  if (flags.limitQueue !== undefined)
+    limits.queueLimit = integer('--limit-queue', flags.limitQueue, 0, 10_000);
   if (flags.limitAlgorithm !== undefined) {
     limits.algorithm = oneOf('--limit-algorithm', flags.limitAlgorithm, LIMITER_ALGORITHMS);
   }
@@ -257,7 +287,10 @@ export async function writeTarget(api: RunningReferenceApi, file: string): Promi
     }),
   );
   // The target file holds the seeded test passwords: readable by its owner only.
-  await writeFileAtomic(file, `${JSON.stringify(api.targetDocument(keyFiles), null, 2)}\n`, { mode: 0o600 });
+  const document = api.targetDocument(keyFiles);
+  // The limiter's rejection status is an OPEN reading: declare it, as QA would for staging.
+  document.options.rateLimit = { rejectStatus: api.options.limits.rejectStatus };
+  await writeFileAtomic(file, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600 });
   return file;
 }
 

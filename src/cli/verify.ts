@@ -11,6 +11,7 @@
 
 import { ConfigError } from '../errors.ts';
 import { PACT_DIR } from '../pact/pact-files.ts';
+import { beforeRun, GUARD_FLAGS } from '../preflight/index.ts';
 import type { CheckResult } from '../report/types.ts';
 import { readingsOf, resolveTarget } from '../target/index.ts';
 import { brokerConfig, buildInfo } from '../verify/broker.ts';
@@ -28,6 +29,8 @@ interface VerifyFlags {
   reportDir: string;
   logLevel: string;
   verbose: boolean;
+  allowProduction: boolean;
+  allowDestructive: boolean;
 }
 
 export function checkLine(check: CheckResult): string {
@@ -53,6 +56,8 @@ export const register: RegisterCommand = (program, setExitCode) => {
     .option('--report-dir <dir>', 'where summary.json, junit.xml and verifier.log go', DEFAULT_REPORT_DIR)
     .option('--log-level <level>', `Pact log level: ${LOG_LEVELS.join(', ')}`, 'warn')
     .option('--verbose', "print the verifier's own output (redacted)", false)
+    .option(...GUARD_FLAGS.allowProduction, false)
+    .option(...GUARD_FLAGS.allowDestructive, false)
     .action(async (flags: VerifyFlags) => {
       const logLevel = flags.logLevel as (typeof LOG_LEVELS)[number];
       if (!LOG_LEVELS.includes(logLevel)) {
@@ -96,6 +101,12 @@ export const register: RegisterCommand = (program, setExitCode) => {
 
       const resolved = await resolveTarget({ file: flags.target, env });
       try {
+        const { skipDestructive } = await beforeRun(resolved.target, {
+          command: 'verify',
+          allowProduction: flags.allowProduction,
+          allowDestructive: flags.allowDestructive,
+          log: (line) => process.stderr.write(`verify: ${line}\n`),
+        });
         if (!flags.fromBroker && !flags.pacts && (await listPactFiles(PACT_DIR)).length === 0) {
           process.stderr.write(
             'verify: no pacts in reports/pacts yet; writing them for this target first (npx vitest run --project contracts)\n',
@@ -103,7 +114,7 @@ export const register: RegisterCommand = (program, setExitCode) => {
           await ensurePacts((text) => process.stderr.write(text), readingsOf(resolved.target));
         }
         process.stderr.write(`verify: target "${resolved.target.name}" at ${resolved.target.baseUrl}\n`);
-        const result = await verifyPacts({ ...options, target: resolved.target });
+        const result = await verifyPacts({ ...options, target: resolved.target, skipDestructive });
         process.stdout.write(`${result.checks.map(checkLine).join('\n')}\n`);
         const count = (status: CheckResult['status']) =>
           result.checks.filter((check) => check.status === status).length;

@@ -48,6 +48,29 @@ function firstLine(text: string): string {
   return (text.split('\n').find((line) => line.trim() !== '') ?? text).trim().slice(0, 500);
 }
 
+const PACT_HEADERS = [
+  /^(Error: )?Test failed for the following reasons:?$/,
+  /^Mock server failed with the following mismatches:?$/,
+];
+const STACK_LINE = /^(at |❯ |⎯)/;
+
+/**
+ * What a failed consumer test says, in one line: pact-js opens its error with a generic header
+ * ("Test failed for the following reasons:") and puts the mismatch — the request, what was
+ * expected and what came — below it. The header goes; the mismatch stays, so every report shows it.
+ */
+export function contractReason(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const isHeader = (line: string) => PACT_HEADERS.some((header) => header.test(line));
+  if (!lines.some(isHeader)) return firstLine(message);
+  const mismatch = lines.filter((line) => !isHeader(line) && !STACK_LINE.test(line));
+  if (mismatch.length === 0) return firstLine(message);
+  return `Pact mismatch: ${mismatch.slice(0, 16).join(' · ')}`.replace(/\s+/g, ' ').slice(0, 1000);
+}
+
 /** vitest's JSON report → one CheckResult per test; a file that failed to load is one failed check. */
 export function contractChecks(json: VitestJson): CheckResult[] {
   const checks: CheckResult[] = [];
@@ -76,7 +99,7 @@ export function contractChecks(json: VitestJson): CheckResult[] {
         durationMs: Math.round(test.duration ?? 0),
       };
       if (status === 'failed') {
-        check.reason = redactText(firstLine(test.failureMessages?.join('\n') ?? 'failed'));
+        check.reason = redactText(contractReason(test.failureMessages?.join('\n') ?? 'failed'));
       }
       checks.push(check);
     }
@@ -88,8 +111,8 @@ export interface ContractRunOptions {
   reportDir: string;
   /** The readings of the target the contracts are written for (default: the spec's). */
   readings?: Readings;
-  /** Where the pacts go (default reports/pacts/). */
-  pactDir?: string;
+  /** Where the consumer tests write their pacts (cleared first); verification reads them there. */
+  pactDir: string;
   /** Receives vitest's own output (redacted) — printed only on failure by the gate. */
   onOutput?: (text: string) => void;
   timeoutMs?: number;

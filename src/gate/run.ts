@@ -5,14 +5,16 @@
  * --strict-security), 1 otherwise; configuration errors surface as ConfigError (exit 2).
  */
 import { join, resolve } from 'node:path';
+import { beforeRun } from '../preflight/index.ts';
 import { redactValue } from '../redact/index.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
-import { mergeLayers, writeReports } from '../report/index.ts';
+import { mergeLayers, writeRun } from '../report/index.ts';
 import type { CheckResult, GateReport, LayerReport } from '../report/types.ts';
 import { ALL_CHECKS } from '../scenarios/checks/index.ts';
 import { runChecks } from '../scenarios/runner.ts';
 import { type Env, readingsOf, resolveTarget } from '../target/index.ts';
 import { verifyPacts } from '../verify/index.ts';
+import type { VerificationSession } from '../verify/session.ts';
 import { runContracts } from './contracts.ts';
 import type { Progress } from './progress.ts';
 
@@ -29,6 +31,10 @@ export interface GateOptions {
   progress: Progress;
   /** `$GITHUB_STEP_SUMMARY`, passed in by the CLI (only src/target reads the environment). */
   githubStepSummary?: string | undefined;
+  allowProduction?: boolean;
+  allowDestructive?: boolean;
+  /** A verification worker kept across gate runs (starting one costs seconds); default: one per run. */
+  verificationSession?: VerificationSession | undefined;
 }
 
 export interface GateResult {
@@ -49,14 +55,24 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const { target } = resolved;
   const layers: LayerReport[] = [];
   try {
+    // Before any layer and before reports/ is touched: a refused or unreachable target is exit 2.
+    const { skipDestructive } = await beforeRun(target, {
+      command: 'gate',
+      allowProduction: options.allowProduction ?? false,
+      allowDestructive: options.allowDestructive ?? false,
+      log: (line) => progress.line(line),
+    });
     progress.line(`gate: target "${target.name}" at ${target.baseUrl}`);
 
+    // The contracts write into this run's own report folder, so parallel gates stay apart.
+    const pactDir = options.pactDir ?? join(reportDir, 'pacts');
     if (options.pactDir === undefined) {
       progress.layer('contracts', 1, LAYERS, 'consumer tests against the Pact mock server');
       let contractOutput = '';
       const contracts = await runContracts({
         reportDir,
         readings: readingsOf(target),
+        pactDir,
         onOutput: (text) => {
           contractOutput = text;
         },
@@ -69,16 +85,27 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     }
 
     progress.layer('verification', 2, LAYERS, 'the pacts replayed against the target');
-    const verification = await verifyOrFail(target, reportDir, options.pactDir);
+    const verification = await verifyOrFail(
+      target,
+      reportDir,
+      pactDir,
+      skipDestructive,
+      options.verificationSession,
+    );
     report(progress, verification.checks);
     layers.push(verification);
 
-    progress.layer('scenarios', 3, LAYERS, `${ALL_CHECKS.length} behaviour and security checks`);
+    // The run adds one verdict of its own (the target left as found): counted like any check.
+    const scenarioTotal = ALL_CHECKS.length + 1;
+    progress.layer('scenarios', 3, LAYERS, `${scenarioTotal} behaviour and security checks`);
     const scenarioStarted = Date.now();
     let done = 0;
     const checks = await runChecks(target, {
-      onResult: (result) => progress.check(result, ++done, ALL_CHECKS.length),
+      onResult: (result) => progress.check(result, ++done, scenarioTotal),
+      skipDestructive,
     });
+    const cleanup = checks.at(-1);
+    if (cleanup) progress.check(cleanup, ++done, scenarioTotal);
     layers.push({
       layer: 'scenarios',
       target: { name: target.name, baseUrl: target.baseUrl },
@@ -98,14 +125,17 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
       `${JSON.stringify(redactValue(layer), null, 2)}\n`,
     );
   }
+  const pactDir = options.pactDir ?? join(reportDir, 'pacts');
   const gate = mergeLayers(layers, {
     strictSecurity: options.strictSecurity,
     target: { name: target.name, baseUrl: target.baseUrl },
     startedAt,
     durationMs: Date.now() - started,
   });
-  const written = await writeReports(gate, {
+  const written = await writeRun(gate, {
     dir: reportDir,
+    kind: 'gate',
+    pactDir,
     ...(options.githubStepSummary ? { githubStepSummary: options.githubStepSummary } : {}),
   });
   return { exitCode: gate.verdict === 'fail' ? 1 : 0, report: gate, files: written.files };
@@ -115,14 +145,18 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
 async function verifyOrFail(
   target: Parameters<typeof verifyPacts>[0]['target'],
   reportDir: string,
-  pactDir: string | undefined,
+  pactDir: string,
+  skipDestructive: string | undefined,
+  session: VerificationSession | undefined,
 ): Promise<LayerReport> {
   const started = Date.now();
   try {
     const result = await verifyPacts({
       target,
       reportDir: resolve(reportDir, 'verification'),
-      ...(pactDir === undefined ? {} : { pactDir }),
+      pactDir,
+      skipDestructive,
+      ...(session === undefined ? {} : { session }),
     });
     return result.report;
   } catch (error) {

@@ -96,7 +96,7 @@ export interface K6Run {
   bundle: string;
   /** Passed as `-e NAME=value` (non-secret settings only: they show in process listings). */
   vars: Record<string, string>;
-  /** The environment k6 runs in (secrets referenced by the target file come from here). */
+  /** The environment k6 itself runs in (K6_* settings); the script's __ENV sees only `vars`. */
   env: Env;
   cwd: string;
   /** Hard wall-clock cap: SIGINT (k6 stops gracefully and still writes its summary), then SIGKILL. */
@@ -104,7 +104,9 @@ export interface K6Run {
 }
 
 export function k6Args(run: Pick<K6Run, 'bundle' | 'vars'>): string[] {
-  const args = ['run'];
+  // Only what the run passes with -e reaches the script: a stray BASE_URL or PROFILE in the
+  // caller's environment (Vitest sets BASE_URL) cannot change what it does.
+  const args = ['run', '--include-system-env-vars=false'];
   for (const [name, value] of Object.entries(run.vars)) args.push('-e', `${name}=${value}`);
   args.push(run.bundle);
   return args;

@@ -11,8 +11,9 @@ import { ApiContext, type CountedRoute } from './context.ts';
 import type { DefectName } from './defects.ts';
 import { installHttpEdge } from './http.ts';
 import { generateKeys, importKeyRing } from './keys.ts';
+import { applyLoadDefects } from './load-defects.ts';
 import { type ReferenceApiOptions, type ResolvedOptions, resolveOptions } from './options.ts';
-import { HttpProblem } from './problem.ts';
+import { reject } from './rate-limit-gate.ts';
 import { registerAccountRoutes } from './routes/account.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerControlRoutes } from './routes/control.ts';
@@ -51,22 +52,18 @@ export async function createApp(options: ReferenceApiOptions = {}): Promise<Refe
   const fastify = Fastify({ logger: false, bodyLimit: resolved.bodyLimitBytes, forceCloseConnections: true });
 
   installHttpEdge(fastify, ctx);
-  fastify.addHook('onRequest', async (request) => {
+  fastify.addHook('onRequest', async (request, reply) => {
     const route = ROUTE_BY_PATH.get(request.routeOptions.url ?? '');
     if (!route) return;
     ctx.stats[route]++;
+    await applyLoadDefects(ctx);
     const { limits } = resolved;
     if (!(limits.routes as string[]).includes(route) || ctx.defects.has('no-rate-limit')) return;
-    const lease = ctx.limiter.tryAcquire(request.ip);
+    // The route itself applies the limit to known addresses only (it needs the body).
+    if (route === 'recoverPassword' && ctx.defects.has('rate-limit-known-only')) return;
+    const lease = await ctx.limiter.acquire(request.ip);
     if (lease.admitted) return;
-    const seconds = Math.max(1, Math.ceil(lease.retryAfterMs / 1000));
-    const sendRetryAfter = limits.retryAfter && !ctx.defects.has('rate-limit-no-retry-after');
-    throw new HttpProblem(
-      limits.rejectStatus,
-      limits.rejectStatus === 429 ? 'Too Many Requests' : 'Service Unavailable',
-      `the rate limit DefaultRateLimitAuth is exhausted; a permit is free again in ${seconds} s`,
-      sendRetryAfter ? { headers: { 'retry-after': String(seconds) } } : {},
-    );
+    return reject(reply, lease, limits, { omitRetryAfter: ctx.defects.has('rate-limit-no-retry-after') });
   });
   registerAuthRoutes(fastify, ctx);
   registerAccountRoutes(fastify, ctx);

@@ -8,7 +8,7 @@ import { DefectSet } from './defects.ts';
 import type { KeyRing } from './keys.ts';
 import type { ResolvedOptions } from './options.ts';
 import { Outbox } from './outbox.ts';
-import { PartitionedLimiter } from './rate-limiter.ts';
+import { PartitionedLimiter } from './rate-limit-gate.ts';
 import { RecoveryBook } from './recovery.ts';
 import { TokenService } from './tokens.ts';
 

@@ -14,6 +14,8 @@ export {
   type DefectKind,
   type DefectName,
   isDefectName,
+  LOAD_DEFECT_NAMES,
+  type LoadDefectName,
   parseDefectNames,
 } from './defects.ts';
 export { generateKeys, type ReferenceKeyPair } from './keys.ts';
@@ -28,7 +30,10 @@ export {
   DEFAULT_LIMITS,
   LIMITER_ALGORITHMS,
   type LimiterAlgorithm,
+  type LimitsInput,
   type LimitsOptions,
+  RETRY_AFTER_MODES,
+  type RetryAfterMode,
 } from './rate-limiter.ts';
 export { BLOCK_MS, WRONG_CODES_BEFORE_BLOCK } from './recovery.ts';
 export { type RunningReferenceApi, type StartOptions, startReferenceApi } from './server.ts';

@@ -9,7 +9,14 @@ import { DEFAULT_LOAD_ACCOUNTS, DEFAULT_SEED } from './accounts.ts';
 import { type Clock, ControllableClock } from './clock.ts';
 import { type DefectName, parseDefectNames } from './defects.ts';
 import type { ReferenceKeyPair } from './keys.ts';
-import { DEFAULT_LIMITS, LIMITER_ALGORITHMS, type LimitsOptions } from './rate-limiter.ts';
+import {
+  DEFAULT_LIMITS,
+  LIMITER_ALGORITHMS,
+  type LimitsInput,
+  type LimitsOptions,
+  RETRY_AFTER_MODES,
+  type RetryAfterMode,
+} from './rate-limiter.ts';
 
 export interface ReferenceApiOptions {
   /** Default: a ControllableClock (real time plus an offset the control API moves). */
@@ -26,7 +33,7 @@ export interface ReferenceApiOptions {
   leewaySeconds?: number;
   /** How long a recovery code is valid. Default 3600. */
   recoveryCodeSeconds?: number;
-  limits?: Partial<LimitsOptions>;
+  limits?: LimitsInput;
   defects?: readonly DefectName[];
   /** Serve the control API under /_control. Default false. */
   control?: boolean;
@@ -96,7 +103,7 @@ const WHERE = 'reference API options';
 export function resolveOptions(options: ReferenceApiOptions = {}): ResolvedOptions {
   // An explicitly undefined field means "the default", as it does for the top-level options.
   const givenLimits = Object.entries(options.limits ?? {}).filter(([, value]) => value !== undefined);
-  const limits: LimitsOptions = { ...DEFAULT_LIMITS, ...Object.fromEntries(givenLimits) };
+  const limits = { ...DEFAULT_LIMITS, ...Object.fromEntries(givenLimits) } as LimitsInput & LimitsOptions;
   if (options.keys?.length === 0) throw invalid('keys', 'is empty', 'pass at least one key pair, or none');
   const resolved: ResolvedOptions = {
     clock: options.clock ?? new ControllableClock(),
@@ -133,7 +140,10 @@ export function resolveOptions(options: ReferenceApiOptions = {}): ResolvedOptio
       ),
       partitionBy: oneOf('limits.partitionBy', limits.partitionBy, ['ip', 'global'] as const),
       rejectStatus: oneOf('limits.rejectStatus', limits.rejectStatus, [429, 503] as const),
-      retryAfter: Boolean(limits.retryAfter),
+      rejectBody: Boolean(limits.rejectBody),
+      retryAfter: retryAfterMode(limits.retryAfter),
+      replenishmentTimerMs: integer('limits.replenishmentTimerMs', limits.replenishmentTimerMs, 0, 1000),
+      queueLimit: integer('limits.queueLimit', limits.queueLimit, 0, 10_000),
       routes: limits.routes.map((route, i) =>
         oneOf(`limits.routes[${i}]`, route, Object.keys(DEFAULT_PATHS) as RouteName[]),
       ),
@@ -165,6 +175,12 @@ function resolveReadings(options: ReferenceApiOptions): ServedReadings {
     blockedStatus: integer('blockedStatus', options.blockedStatus ?? 423, 400, 499),
     publicKeyFormat: oneOf('publicKeyFormat', options.publicKeyFormat ?? 'pkcs1', PUBLIC_KEY_FORMATS),
   };
+}
+
+function retryAfterMode(value: RetryAfterMode | boolean | undefined): RetryAfterMode {
+  if (value === true || value === undefined) return 'exact';
+  if (value === false) return 'none';
+  return oneOf('limits.retryAfter', value, RETRY_AFTER_MODES);
 }
 
 function invalid(field: string, problem: string, hint: string): ConfigError {

@@ -310,12 +310,28 @@ export function targetFileSchema(context: ContextOf) {
         .min(0, { error: 'must be 0 or more' })
         .max(86_400, { error: 'must be at most 86400 (one day)' })
         .default(DEFAULT_OPTIONS.tokenLeewaySeconds),
+      rateLimit: strict({
+        rejectStatus: z
+          .union([z.literal(429), z.literal(503)], { error: 'must be 429 or 503' })
+          .optional()
+          .describe(
+            "The status the target's rate limiter rejects with (ASP.NET's default is 503). Absent: 429, or a 503 whose shape over time says rate limit.",
+          ),
+      })
+        .optional()
+        .describe('How the rate limiter on recover-password answers (spec, ASP.NET section).'),
     }).prefault({}),
     control: httpUrl(context)
       .nullable()
       .optional()
       .describe(
         'Base URL of the reference API control API (clock, reset); null or absent when there is none.',
+      ),
+    production: z
+      .boolean({ error: 'must be true or false' })
+      .optional()
+      .describe(
+        'true marks the deployment as production whatever its name or host: every command refuses it without --allow-production.',
       ),
   });
 }

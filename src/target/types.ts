@@ -27,6 +27,12 @@ export const DEFAULT_PATHS: Readonly<Record<RouteName, string>> = {
 
 export const DEFAULT_PROTECTED_PATH = '/api/accounts/myself';
 
+/**
+ * Keys under which an object-shaped `refreshToken` (options.refreshTokenShape "object") may carry
+ * the token string. The client, discovery and the k6 flow all read it from here.
+ */
+export const REFRESH_TOKEN_OBJECT_KEYS = ['token', 'value', 'refreshToken'] as const;
+
 export interface TargetOptions {
   /** Where the refresh call carries the refresh token (SEEN: some clients send it as Bearer). */
   refreshTokenIn: 'body' | 'bearer';
@@ -53,6 +59,11 @@ export interface TargetOptions {
    * ClockSkew defaults to 300 s). Checks that need an expired token go this far past `exp`.
    */
   tokenLeewaySeconds: number;
+  /**
+   * How the target's rate limiter rejects (OPEN; ASP.NET's RejectionStatusCode defaults to 503).
+   * Without `rejectStatus`, 429 is a rejection and a 503 only when its shape says so.
+   */
+  rateLimit?: { rejectStatus?: 429 | 503 | undefined } | undefined;
 }
 
 export const DEFAULT_OPTIONS: Readonly<TargetOptions> = {
@@ -88,6 +99,8 @@ export type StringOrEnv = string | EnvRef;
 export interface TargetFileJson {
   $schema?: string;
   name: StringOrEnv;
+  /** Marks the deployment as production whatever its name or host (default false). */
+  production?: boolean;
   /** Required unless `FACILIOO_BASE_URL` is set, which overrides it. */
   baseUrl?: StringOrEnv;
   jwt?: { issuer?: StringOrEnv; audience?: StringOrEnv; publicKeys?: StringOrEnv[] };
@@ -104,12 +117,15 @@ export interface TargetFileJson {
     maxWaitSeconds?: number;
     requestTimeoutSeconds?: number;
     tokenLeewaySeconds?: number;
+    rateLimit?: { rejectStatus?: 429 | 503 };
   };
   control?: StringOrEnv | null;
 }
 
 export interface Target {
   name: string;
+  /** Set by the target file's `production: true`; name and host count too (isProductionTarget). */
+  production?: boolean;
   /** Where the target came from: a file path, or `embedded` for the built-in reference API. */
   source: string;
   baseUrl: string;

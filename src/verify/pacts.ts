@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { isObject } from '../json.ts';
 import { listPactFiles } from '../pact/pact-files.ts';
-import { STATES, type StateParams, stateIdOf } from '../pact/states.ts';
+import { STATES, type StateDefinition, type StateParams, stateIdOf } from '../pact/states.ts';
 import { missing, type Need, type Target } from '../target/index.ts';
 
 export interface ProviderStateRef {
@@ -161,11 +161,17 @@ export function describeState(state: ProviderStateRef): string {
 }
 
 /** Why the target cannot provide the interaction's states, or undefined when it can. */
-export function skipReason(target: Target, interaction: PactInteraction): string | undefined {
+export function skipReason(
+  target: Target,
+  interaction: PactInteraction,
+  skipDestructive?: string,
+): string | undefined {
   const needs = new Set<Need>();
   for (const state of interaction.states) {
     const id = stateIdOf(state.name);
     if (!id) continue; // No handler: the verifier reports it; nothing is known to be missing.
+    const definition: StateDefinition = STATES[id];
+    if (skipDestructive && definition.destructive) return skipDestructive;
     for (const need of STATES[id].needs(state.params as StateParams)) needs.add(need);
   }
   return needs.size > 0 ? missing(target, ...needs) : undefined;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { findK6, k6Args, parseK6Version, supportsDashboardExport } from '../../src/load/k6.ts';
-import { profileFor, timeBound } from '../../src/load/run.ts';
+import { timeBound } from '../../src/load/run.ts';
 
 const BIN = join(process.cwd(), 'bin', 'facilioo-auth.js');
 let dir: string;
@@ -62,7 +62,7 @@ describe('facilioo-auth load', () => {
     '%s is refused with the reason before anything is bundled',
     async (_name, content) => {
       const file = await target('t.json', content);
-      const { code, stderr } = await cli(['auth-flow.smoke', '--target', file]);
+      const { code, stderr } = await cli(['auth-flow', '--target', file]);
       expect(code).toBe(2);
       expect(stderr).toMatch(/is production/);
       expect(stderr).toContain('--allow-production');
@@ -71,18 +71,25 @@ describe('facilioo-auth load', () => {
     30_000,
   );
 
-  test('--allow-production lets a production target through to the next check', async () => {
-    const file = await target('t.json', { name: 'production', baseUrl: 'https://api.facilioo.de' });
-    const { code, stderr } = await cli(['rate-limit-probe', '--target', file, '--allow-production']);
+  test('--allow-production (and, for a probe, --allow-destructive) lets a production target through to the preflight', async () => {
+    // A loopback port nothing listens on: the preflight's refusal proves the guard let it pass.
+    const file = await target('t.json', { name: 'production', baseUrl: 'http://127.0.0.1:9' });
+    const { code, stderr } = await cli([
+      'rate-limit-probe',
+      '--target',
+      file,
+      '--allow-production',
+      '--allow-destructive',
+    ]);
     expect(code).toBe(2);
     expect(stderr).not.toMatch(/is production/);
-    expect(stderr).toContain('k6 is not on PATH');
+    expect(stderr).toMatch(/preflight: POST http:\/\/127\.0\.0\.1:9\/.*connection refused/);
   }, 30_000);
 
   test('an unknown script or profile is a configuration error naming the choices', async () => {
     const script = await cli(['soak-everything']);
     expect(script.code).toBe(2);
-    expect(script.stderr).toContain('auth-flow.smoke');
+    expect(script.stderr).toMatch(/auth-flow, rate-limit-probe/);
     const profile = await cli(['auth-flow', '--profile', 'weekend']);
     expect(profile.code).toBe(2);
     expect(profile.stderr).toMatch(/--profile.*smoke, average, stress, spike, soak/s);
@@ -97,17 +104,12 @@ describe('facilioo-auth load', () => {
 
 describe('bounds', () => {
   test('a run is stopped after its own profile or budget, never after another', () => {
-    expect(timeBound('auth-flow.average', {}, {})).toBe(7 * 60 + 30 + 120);
-    expect(timeBound('auth-flow', {}, { PROFILE: 'spike' })).toBe(80 + 30 + 120);
-    expect(timeBound('auth-flow.soak', { maxSeconds: 600 }, {})).toBe(600 + 120);
-    expect(timeBound('rate-limit-probe', {}, {})).toBe(600 + 120);
-    expect(timeBound('rate-limit-probe', { maxSeconds: 90 }, {})).toBe(90 + 120);
-  });
-
-  test('a fixed-profile script refuses another --profile', () => {
-    expect(profileFor('auth-flow.stress', undefined, { PROFILE: 'smoke' })).toBe('stress');
-    expect(() => profileFor('auth-flow.stress', 'smoke', {})).toThrow(/always runs the stress profile/);
-    expect(profileFor('auth-flow', 'soak', { PROFILE: 'smoke' })).toBe('soak');
+    expect(timeBound('auth-flow', { profile: 'average' })).toBe(7 * 60 + 30 + 120);
+    expect(timeBound('auth-flow', { profile: 'spike' })).toBe(80 + 30 + 120);
+    expect(timeBound('auth-flow', { profile: 'spike', timeScale: 0.1 })).toBe(1 + 6 + 1 + 5 + 120);
+    expect(timeBound('auth-flow', { profile: 'soak', maxSeconds: 600 })).toBe(600 + 120);
+    expect(timeBound('rate-limit-probe', {})).toBe(600 + 120);
+    expect(timeBound('rate-limit-probe', { maxSeconds: 90 })).toBe(90 + 120);
   });
 });
 
@@ -133,13 +135,12 @@ describe('k6 itself', () => {
     expect(findK6({ K6_BINARY: process.execPath })).toBe(process.execPath);
   });
 
-  test('settings reach the script as -e variables before the bundle', () => {
-    expect(k6Args({ bundle: '/b.js', vars: { PROFILE: 'smoke', MAX_SECONDS: '60' } })).toEqual([
+  test("only the -e variables reach the script, before the bundle; the caller's environment does not", () => {
+    expect(k6Args({ bundle: '/b.js', vars: { FACILIOO_TARGET_JSON: '/run.json' } })).toEqual([
       'run',
+      '--include-system-env-vars=false',
       '-e',
-      'PROFILE=smoke',
-      '-e',
-      'MAX_SECONDS=60',
+      'FACILIOO_TARGET_JSON=/run.json',
       '/b.js',
     ]);
   });

@@ -1,8 +1,10 @@
-// k6 scripts read their configuration once, from the target file and -e variables: secrets come
-// from the environment, mistakes are named with the field or variable, production is refused.
+// k6 scripts read one run document that the CLI resolved from the target (no second parser of
+// the target format under load/), and only FACILIOO_* variables: tools around k6 set bare names.
 import { describe, expect, test } from 'vitest';
 import { type Env, readConfig } from '../../load/lib/config.ts';
 import { getProfile, PROFILE_NAMES, profileOptions } from '../../load/lib/profiles.ts';
+import { buildRunConfig, type LoadRunConfig, type RunSettings } from '../../src/load/run-config.ts';
+import { parseTarget } from '../../src/target/index.ts';
 
 const STAGING = {
   name: 'staging',
@@ -13,27 +15,39 @@ const STAGING = {
     admin: { email: 'admin@example.test', password: 'admin-secret' },
   },
   paths: { login: '/api/v2/auth/login' },
-  options: { refreshTokenIn: 'bearer' },
+  options: { refreshTokenIn: 'bearer', rateLimit: { rejectStatus: 503 } },
 };
 
-function files(map: Record<string, unknown>) {
-  return (path: string) => {
-    if (!(path in map)) throw new Error(`open: no such file ${path}`);
-    const value = map[path];
-    return typeof value === 'string' ? value : JSON.stringify(value);
-  };
+const SETTINGS: RunSettings = {
+  profile: 'average',
+  timeScale: 0.1,
+  rateScale: 1,
+  reportDir: '/r/load/',
+  allowProduction: false,
+  probe: { endpoint: 'recoverPassword', email: 'p@example.invalid', maxRequests: 40, maxSeconds: 90 },
+};
+
+function documentFor(file: object = STAGING, settings: Partial<RunSettings> = {}): LoadRunConfig {
+  const target = parseTarget(file, { source: 't.json', baseDir: '/', env: { USER_PASSWORD: 'from-env' } });
+  return buildRunConfig(target, { ...SETTINGS, ...settings });
 }
 
-const read = (env: Env, map: Record<string, unknown> = { '/t.json': STAGING }) => readConfig(env, files(map));
+function read(env: Env, document: unknown = documentFor()) {
+  return readConfig({ FACILIOO_TARGET_JSON: '/run.json', ...env }, (path) => {
+    if (path !== '/run.json') throw new Error(`open: no such file ${path}`);
+    return typeof document === 'string' ? document : JSON.stringify(document);
+  });
+}
 
-describe('the target file', () => {
-  test('gives base URL, paths, options and a pool without the recovery account', () => {
-    const c = read({ FACILIOO_TARGET: '/t.json', USER_PASSWORD: 'from-env' });
+describe('the run document', () => {
+  test('carries the resolved target, a pool without the recovery account and the run settings', () => {
+    const c = read({});
     expect(c.target).toMatchObject({
       name: 'staging',
       baseUrl: 'https://staging-api.facilioo.de',
       refreshTokenIn: 'bearer',
       protectedPath: '/api/accounts/myself',
+      rejectStatus: 503,
     });
     expect(c.target.paths.login).toBe('/api/v2/auth/login');
     expect(c.target.paths.refresh).toBe('/api/auth/refresh');
@@ -41,97 +55,63 @@ describe('the target file', () => {
       { email: 'user@example.test', password: 'from-env' },
       { email: 'admin@example.test', password: 'admin-secret' },
     ]);
+    expect(c).toMatchObject({ profile: 'average', timeScale: 0.1, rateScale: 1, reportDir: '/r/load' });
   });
 
-  test('a missing environment secret names the field and the variable, never a value', () => {
-    expect(() => read({ FACILIOO_TARGET: '/t.json' })).toThrow(/accounts\.user\.password.*USER_PASSWORD/);
+  test('the declared rejection status is the only one the probe and the flow accept', () => {
+    expect(read({}).probe.rejectStatuses).toEqual([503]);
+    const undeclared = documentFor({ ...STAGING, options: {} });
+    expect(read({}, undeclared).probe.rejectStatuses).toEqual([429, 503]);
   });
 
-  test('BASE_URL overrides the file and is enough on its own for the probe', () => {
-    expect(
-      read({ FACILIOO_TARGET: '/t.json', USER_PASSWORD: 'x', BASE_URL: 'http://127.0.0.1:9' }).target.baseUrl,
-    ).toBe('http://127.0.0.1:9');
-    const alone = read({ BASE_URL: 'http://127.0.0.1:9/' });
-    expect(alone.target.baseUrl).toBe('http://127.0.0.1:9');
-    expect(alone.accounts).toEqual([]);
+  test('FACILIOO_* variables override the run settings; bare names (Vitest sets BASE_URL) are ignored', () => {
+    const c = read({
+      FACILIOO_PROFILE: 'spike',
+      FACILIOO_TIME_SCALE: '0.5',
+      FACILIOO_RATE_SCALE: '2',
+      FACILIOO_REPORT_DIR: '/elsewhere/',
+      BASE_URL: '/',
+      PROFILE: 'soak',
+    });
+    expect(c).toMatchObject({ profile: 'spike', timeScale: 0.5, rateScale: 2, reportDir: '/elsewhere' });
+    expect(c.target.baseUrl).toBe('https://staging-api.facilioo.de');
+    expect(() => read({ FACILIOO_TIME_SCALE: 'fast' })).toThrow(/FACILIOO_TIME_SCALE/);
   });
 
-  test('no target at all says how to name one', () => {
-    expect(() => read({})).toThrow(/FACILIOO_TARGET.*BASE_URL/s);
-  });
-
-  test('a pool file replaces the target accounts and may reference the environment', () => {
-    const c = read(
-      { FACILIOO_TARGET: '/t.json', USER_PASSWORD: 'x', ACCOUNTS_FILE: '/pool.json', POOL_PW: 'pw' },
-      {
-        '/t.json': STAGING,
-        '/pool.json': [
-          { email: 'load-001@example.test', password: { env: 'POOL_PW' } },
-          { email: 'load-002@example.test', password: 'plain' },
-        ],
-      },
+  test('without a run document the error says how to get one', () => {
+    expect(() => readConfig({ BASE_URL: 'http://127.0.0.1:9' }, () => '')).toThrow(
+      /FACILIOO_TARGET_JSON.*facilioo-auth load.*--write-run-config/s,
     );
-    expect(c.accounts.map((a) => a.email)).toEqual(['load-001@example.test', 'load-002@example.test']);
-    expect(c.accounts[0]?.password).toBe('pw');
   });
 
-  test('invalid JSON and unknown routes are named with the file and field', () => {
-    expect(() => read({ FACILIOO_TARGET: '/t.json' }, { '/t.json': '{ nope' })).toThrow(
-      /\/t\.json: is not valid JSON/,
-    );
-    expect(() =>
-      read(
-        { FACILIOO_TARGET: '/t.json', USER_PASSWORD: 'x' },
-        { '/t.json': { ...STAGING, paths: { logout: '/x' } } },
-      ),
-    ).toThrow(/paths\.logout: is not a route/);
+  test('a target file or broken JSON instead of a run document is named as such', () => {
+    expect(() => read({}, STAGING)).toThrow(/run\.json: is not a run document.*target file is not enough/s);
+    expect(() => read({}, '{ nope')).toThrow(/run\.json: is not valid JSON/);
+    expect(() => read({}, { ...documentFor(), accounts: undefined })).toThrow(/no "accounts"/);
+  });
+
+  test('an unknown probe endpoint names the field', () => {
+    const document = documentFor(STAGING, { probe: { ...SETTINGS.probe, endpoint: 'logout' } });
+    expect(() => read({}, document)).toThrow(/probe\.endpoint.*recoverPassword/s);
   });
 });
 
 describe('production', () => {
   test.each([
-    ['a target named production', { ...STAGING, name: 'production' }, {}],
-    ['the production host', { ...STAGING, name: 'whatever', baseUrl: 'https://api.facilioo.de' }, {}],
-    ['BASE_URL pointing at production', STAGING, { BASE_URL: 'https://api.facilioo.de.' }],
-  ])('%s is refused unless ALLOW_PRODUCTION=true', (_name, file, extra) => {
-    const env = { FACILIOO_TARGET: '/t.json', USER_PASSWORD: 'x', ...extra };
-    expect(() => read(env, { '/t.json': file })).toThrow(/is production/);
-    expect(read({ ...env, ALLOW_PRODUCTION: 'true' }, { '/t.json': file }).target.baseUrl).toMatch(
+    ['a target named production', { ...STAGING, name: 'production' }],
+    ['the production host', { ...STAGING, name: 'whatever', baseUrl: 'https://api.facilioo.de.' }],
+  ])('%s is refused unless allowed when the document was written or now', (_name, file) => {
+    expect(() => read({}, documentFor(file))).toThrow(/is production/);
+    expect(read({ FACILIOO_ALLOW_PRODUCTION: 'true' }, documentFor(file)).target.production).toBe(true);
+    expect(read({}, documentFor(file, { allowProduction: true })).target.baseUrl).toMatch(
       /api\.facilioo\.de/,
-    );
-  });
-});
-
-describe('probe settings', () => {
-  test('budgets, endpoint and rejection status come from -e variables with spec defaults', () => {
-    const defaults = read({ BASE_URL: 'http://127.0.0.1:9' }).probe;
-    expect(defaults).toMatchObject({
-      endpoint: 'recoverPassword',
-      maxRequests: 100,
-      maxSeconds: 600,
-      rejectStatuses: [429, 503],
-    });
-    const set = read({
-      BASE_URL: 'http://127.0.0.1:9',
-      ENDPOINT: 'login',
-      MAX_REQUESTS: '30',
-      MAX_SECONDS: '90',
-      REJECT_STATUS: '503',
-    }).probe;
-    expect(set).toMatchObject({ endpoint: 'login', maxRequests: 30, maxSeconds: 90, rejectStatuses: [503] });
-  });
-
-  test('a bad number or endpoint names the variable', () => {
-    expect(() => read({ BASE_URL: 'http://127.0.0.1:9', MAX_REQUESTS: 'many' })).toThrow(/MAX_REQUESTS/);
-    expect(() => read({ BASE_URL: 'http://127.0.0.1:9', ENDPOINT: 'logout' })).toThrow(
-      /ENDPOINT.*recoverPassword/s,
     );
   });
 });
 
 describe('profiles', () => {
   test.each(PROFILE_NAMES)(
-    '%s is bounded in time and judged by error rate, latency per endpoint, drops and forks',
+    '%s is bounded in time and judged by failures and latency per endpoint, drops and forks',
     (name) => {
       const profile = getProfile(name);
       expect(profile.maxSeconds).toBeGreaterThan(0);
@@ -141,6 +121,7 @@ describe('profiles', () => {
           'http_req_failed',
           'dropped_iterations',
           'refresh_forks',
+          'http_req_failed{endpoint:refresh}',
           'http_req_duration{endpoint:login}',
           'http_req_duration{endpoint:protected}',
           'http_req_duration{endpoint:refresh}',
@@ -153,13 +134,24 @@ describe('profiles', () => {
     },
   );
 
-  test('SCALE multiplies arrival rates and the VUs they need', () => {
+  const peak = (p: ReturnType<typeof getProfile>) =>
+    Math.max(...('stages' in p.scenario ? p.scenario.stages.map((s) => s.target) : [0]));
+
+  test('the rate scale multiplies arrival rates and the VUs they need', () => {
     const base = getProfile('average');
-    const half = getProfile('average', 0.5);
-    const peak = (p: typeof base) =>
-      Math.max(...('stages' in p.scenario ? p.scenario.stages.map((s) => s.target) : [0]));
+    const half = getProfile('average', { rateScale: 0.5 });
     expect(peak(half)).toBe(peak(base) / 2);
     expect(half.maxVUs).toBeLessThan(base.maxVUs);
+  });
+
+  test('the time scale shortens every stage (never below a second) and keeps the rates', () => {
+    const full = getProfile('soak');
+    const quick = getProfile('soak', { timeScale: 0.005 });
+    expect(full.maxSeconds).toBe(130 * 60 + 30);
+    expect(quick.maxSeconds).toBe(2 + 36 + 2 + 5);
+    expect(peak(quick)).toBe(peak(full));
+    expect(getProfile('spike', { timeScale: 0.01 }).maxSeconds).toBe(1 + 1 + 1 + 5);
+    expect(getProfile('smoke', { timeScale: 0.01 }).maxSeconds).toBe(getProfile('smoke').maxSeconds);
   });
 
   test('an unknown profile lists the names', () => {

@@ -30,7 +30,7 @@ const KINDS: Record<string, Partial<LimitsOptions> & { permitLimit: number; wind
     permitLimit: 3,
     windowSeconds: 2,
     rejectStatus: 503,
-    retryAfter: false,
+    retryAfter: 'none',
     window: 2,
   },
 };

@@ -35,16 +35,8 @@ test('load/ type-checks against @types/k6', async () => {
 describe('bundles', async () => {
   const scripts = await listScripts();
 
-  test('there is a probe, a flow with -e PROFILE and one entry per profile', () => {
-    expect(scripts.map((s) => s.slice(LOAD_DIR.length))).toEqual([
-      'auth-flow.average.ts',
-      'auth-flow.smoke.ts',
-      'auth-flow.soak.ts',
-      'auth-flow.spike.ts',
-      'auth-flow.stress.ts',
-      'auth-flow.ts',
-      'rate-limit-probe.ts',
-    ]);
+  test('there is a probe and one auth flow whose profile is a parameter', () => {
+    expect(scripts.map((s) => s.slice(LOAD_DIR.length))).toEqual(['auth-flow.ts', 'rate-limit-probe.ts']);
   });
 
   test.each(scripts.map((s) => [s.slice(LOAD_DIR.length), s]))(
@@ -89,10 +81,10 @@ describe('bundles', async () => {
 
 describe('naming a script', () => {
   test('by name, file name or path gives the same script', async () => {
-    const expected = join(LOAD_DIR, 'auth-flow.smoke.ts');
-    expect(await resolveScript('auth-flow.smoke', process.cwd())).toBe(expected);
-    expect(await resolveScript('auth-flow.smoke.ts', process.cwd())).toBe(expected);
-    expect(await resolveScript('load/auth-flow.smoke.ts', join(LOAD_DIR, '..'))).toBe(expected);
+    const expected = join(LOAD_DIR, 'auth-flow.ts');
+    expect(await resolveScript('auth-flow', process.cwd())).toBe(expected);
+    expect(await resolveScript('auth-flow.ts', process.cwd())).toBe(expected);
+    expect(await resolveScript('load/auth-flow.ts', join(LOAD_DIR, '..'))).toBe(expected);
   });
 
   test('an unknown script is a configuration error that lists the scripts', async () => {

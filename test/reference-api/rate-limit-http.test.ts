@@ -1,6 +1,7 @@
 // DefaultRateLimitAuth over real HTTP: under a concurrent burst each algorithm admits exactly its
 // limit, rejects the rest with the configured status and a correct Retry-After, and admits
-// again when the server clock moves into the next window.
+// again when the server clock moves into the next window. Every reading of the spec's ASP.NET
+// section (503, no body, Retry-After absent/truncated/whole-window, queueing) is served.
 import { Agent } from 'undici';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { LimiterAlgorithm, LimitsOptions } from '../../src/reference-api/index.ts';
@@ -118,5 +119,47 @@ describe('DefaultRateLimitAuth', () => {
     await burst(api, 2);
     api.reset();
     expect((await recover(api)).status).toBe(200);
+  });
+
+  test('rejectBody false answers with an empty body, as ASP.NET without OnRejected does', async () => {
+    api = await startTestApi({
+      limits: { permitLimit: 1, rejectStatus: 503, rejectBody: false, retryAfter: 'none' },
+    });
+    const { rejected } = await burst(api, 2);
+    expect(rejected[0]?.status).toBe(503);
+    expect(rejected[0]?.text).toBe('');
+    expect(rejected[0]?.headers['retry-after']).toBeUndefined();
+  });
+
+  test.each([
+    ['exact', '31'],
+    ['truncated', '30'],
+    ['whole-window', '60'],
+    ['none', undefined],
+  ] as const)('Retry-After %s says %s when 30.5 s of the 60 s window are left', async (reading, header) => {
+    api = await startTestApi({ limits: { permitLimit: 1, retryAfter: reading } });
+    await recover(api);
+    api.clock.advance(29_500);
+    expect((await recover(api)).headers['retry-after']).toBe(header);
+  });
+
+  test('a sliding window sends no whole-window Retry-After: its leases carry none', async () => {
+    api = await startTestApi({
+      limits: { permitLimit: 1, algorithm: 'sliding-window', retryAfter: 'whole-window' },
+    });
+    await recover(api);
+    expect((await recover(api)).headers['retry-after']).toBeUndefined();
+  });
+
+  test('with a queue limit the excess waits for the next window instead of being rejected', async () => {
+    api = await startTestApi({ limits: { permitLimit: 1, queueLimit: 1 } });
+    expect((await recover(api)).status).toBe(200);
+    const second = recover(api);
+    const third = recover(api);
+    // One of them takes the queue's one place; the other is rejected at once, before it.
+    expect((await Promise.race([second, third])).status).toBe(429);
+    api.clock.advance(60_000);
+    const statuses = (await Promise.all([second, third])).map((reply) => reply.status);
+    expect(statuses.sort()).toEqual([200, 429]);
   });
 });

@@ -2,11 +2,11 @@
 // token bucket) on the injected clock, and report the true wait until a permit is free.
 import { describe, expect, test } from 'vitest';
 import { ManualClock } from '../../src/reference-api/clock.ts';
+import { PartitionedLimiter } from '../../src/reference-api/rate-limit-gate.ts';
 import {
   DEFAULT_LIMITS,
   FixedWindowLimiter,
   type Limiter,
-  PartitionedLimiter,
   SlidingWindowLimiter,
   TokenBucketLimiter,
 } from '../../src/reference-api/rate-limiter.ts';
@@ -80,6 +80,37 @@ describe('token bucket', () => {
     const limiter = new TokenBucketLimiter(4, 2, 10_000, 0);
     offer(limiter, 0, 4);
     expect(offer(limiter, 10_000, 3)).toEqual({ admitted: 2, retryAfterMs: 10_000 });
+  });
+});
+
+describe("ASP.NET's 100 ms replenishment timer", () => {
+  test('a window ends on the first tick after its nominal end, and the lateness accumulates', () => {
+    // The timer started at 0 and re-arms after each tick (101 ms apart); the partition began at 50 ms.
+    const limiter = new FixedWindowLimiter(1, 10_000, 50, { tickMs: 100, originMs: 0 });
+    expect(offer(limiter, 50, 2)).toEqual({ admitted: 1, retryAfterMs: 10_050 });
+    expect(offer(limiter, 10_099, 1).admitted).toBe(0);
+    expect(offer(limiter, 10_100, 1).admitted).toBe(1);
+    expect(offer(limiter, 20_199, 1).admitted).toBe(0);
+    expect(offer(limiter, 20_200, 1).admitted).toBe(1);
+    // Long idle stretches are skipped in one step and keep the same spacing.
+    expect(offer(limiter, 1_010_099, 1).admitted).toBe(1);
+  });
+
+  test('without the timer a window is exact', () => {
+    const limiter = new FixedWindowLimiter(1, 10_000, 50);
+    expect(offer(limiter, 10_050, 2)).toEqual({ admitted: 1, retryAfterMs: 10_000 });
+  });
+
+  test('rejections carry the lease metadata: a fixed window its whole length, a bucket its accrual time', () => {
+    const fixed = new FixedWindowLimiter(1, 10_000, 0);
+    offer(fixed, 0, 1);
+    expect(fixed.tryAcquire(9_000)).toEqual({ admitted: false, retryAfterMs: 1_000, metadataMs: 10_000 });
+    const bucket = new TokenBucketLimiter(1, 2, 4_000, 0);
+    offer(bucket, 0, 1);
+    expect(bucket.tryAcquire(1_000)).toEqual({ admitted: false, retryAfterMs: 3_000, metadataMs: 4_000 });
+    const sliding = new SlidingWindowLimiter(1, 10_000, 5, 0);
+    offer(sliding, 0, 1);
+    expect(sliding.tryAcquire(1_000)).toMatchObject({ admitted: false, metadataMs: undefined });
   });
 });
 

@@ -1,6 +1,6 @@
 /** What the suites do to a target, once: see session.ts. */
 export { ControlClient, type RecoveryStateView } from './control.ts';
-export { rateLimitWaitMs, retryAfterMs, UNKNOWN_WAIT } from './rate-limit.ts';
+export { type RateLimitReading, rateLimitWaitMs, UNKNOWN_WAIT } from './rate-limit.ts';
 export {
   BLOCK_HOURS,
   type CodeAttempt,

@@ -1,33 +1,25 @@
 /**
- * The one verdict on "was this answer the rate limiter?" and how long it asks to wait, for every
- * suite that talks to a target. ASP.NET's limiter answers 503 unless configured for 429, and
- * sends Retry-After only when the app copies it, so a 503 without Retry-After reads as an outage
- * — except where the caller is flooding the route on purpose and a refusal is what it expects.
- *
- * TODO-free hand-over: when src/rate-limit/ (one Retry-After parser, one verdict with the
- * target's declared rejection status) lands, `rateLimitWaitMs` delegates to it; callers keep
- * this signature.
+ * "Was this refusal the rate limiter, and how long does it ask to wait?" for the suites' own
+ * calls, in the terms of src/rate-limit/ (the one Retry-After parser and rejection verdict every
+ * layer shares): the target's declared rejection status decides where it has one; otherwise a 429,
+ * a 503 with Retry-After, or a 503 right after the route admitted requests is the limiter.
  */
 import { ApiError } from '../../client/index.ts';
+import {
+  parseRetryAfter,
+  type RejectStatus,
+  rejectionVerdict,
+  retryAfterHeader,
+} from '../../rate-limit/index.ts';
 
 /** The wait is unknown: the answer was rate limited but named no time. */
 export const UNKNOWN_WAIT = -1;
 
 export interface RateLimitReading {
-  /**
-   * The caller is using the limit up on purpose, so a 503 without Retry-After is the limiter's
-   * refusal, not an outage.
-   */
-  expectingRefusal?: boolean;
-}
-
-/** Retry-After in ms: delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
-export function retryAfterMs(value: string | string[] | undefined, nowMs = Date.now()): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (text === undefined || text.trim() === '') return undefined;
-  if (/^\s*\d+\s*$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+  /** The target's `options.rateLimit.rejectStatus`, if it declares one. */
+  declaredStatus?: RejectStatus | undefined;
+  /** The same route admitted requests just before (a flood that meets the limit on purpose). */
+  admittedBefore?: boolean;
 }
 
 /**
@@ -36,9 +28,13 @@ export function retryAfterMs(value: string | string[] | undefined, nowMs = Date.
  */
 export function rateLimitWaitMs(error: unknown, reading: RateLimitReading = {}): number | undefined {
   if (!(error instanceof ApiError)) return undefined;
-  const wait = retryAfterMs(error.headers['retry-after']);
-  if (error.status === 429) return wait ?? UNKNOWN_WAIT;
-  if (error.status === 503 && wait !== undefined) return wait;
-  if (error.status === 503 && reading.expectingRefusal) return UNKNOWN_WAIT;
-  return undefined;
+  const retryAfterSeconds = parseRetryAfter(retryAfterHeader(error.headers), Date.now());
+  const verdict = rejectionVerdict({
+    status: error.status,
+    retryAfterSeconds,
+    declaredStatus: reading.declaredStatus,
+    admittedBefore: reading.admittedBefore,
+  });
+  if (!verdict.rateLimited) return undefined;
+  return retryAfterSeconds === undefined ? UNKNOWN_WAIT : retryAfterSeconds * 1000;
 }

@@ -296,7 +296,9 @@ export class TargetSession {
       try {
         return await call();
       } catch (error) {
-        const waitMs = rateLimitWaitMs(error);
+        const waitMs = rateLimitWaitMs(error, {
+          declaredStatus: this.target.options.rateLimit?.rejectStatus,
+        });
         if (waitMs === undefined) throw error;
         if (!this.control) {
           this.skip(
@@ -320,11 +322,12 @@ export class TargetSession {
    */
   async exhaustRecoveryLimit(maxRequests: number): Promise<number> {
     const { client } = this.client({ waitOnRateLimit: false });
+    const declaredStatus = this.target.options.rateLimit?.rejectStatus;
     for (let sent = 0; sent < maxRequests; sent++) {
       try {
         await client.recoverPassword(unknownAddress());
       } catch (error) {
-        const waitMs = rateLimitWaitMs(error, { expectingRefusal: true });
+        const waitMs = rateLimitWaitMs(error, { declaredStatus, admittedBefore: sent > 0 });
         if (waitMs !== undefined) return waitMs;
         throw error;
       }
