@@ -47,7 +47,10 @@ async function within<T>(ms: number | undefined, what: string, work: Promise<T>)
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`${what} did not finish within ${Math.round(ms / 1000)} s`)),
+      () =>
+        reject(
+          new Error(`${what} did not finish within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`),
+        ),
       ms,
     );
   });
