@@ -49,7 +49,8 @@ export interface CheckDefinition {
   disturbs?: Disturbance[];
   /**
    * It locks an account, changes a password or bursts the rate limit: on a production target it
-   * runs only with --allow-destructive, otherwise it is skipped with that reason.
+   * runs only with --allow-destructive, otherwise it is skipped with that reason. Default: true
+   * for checks that use the recovery account or disturb the rate limit.
    */
   destructive?: boolean;
   run: (ctx: CheckContext) => Promise<void>;
@@ -90,7 +91,11 @@ export function defineCheck(definition: CheckDefinition): Check {
     needs: definition.needs ?? [],
     uses: definition.uses ?? [],
     disturbs: definition.disturbs ?? [],
-    destructive: definition.destructive ?? false,
+    // Whatever touches the recovery account (codes by mail, wrong guesses, password changes) or
+    // spends the rate limit is destructive on production, whether or not the definition says so.
+    destructive:
+      definition.destructive ??
+      ((definition.uses ?? []).includes('recovery') || (definition.disturbs ?? []).includes('rateLimit')),
   };
 }
 
