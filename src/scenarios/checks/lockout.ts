@@ -5,9 +5,9 @@
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BLOCK_HOURS, WRONG_CODES_TO_BLOCK } from '../../target/ops/index.ts';
 import type { CheckContext } from '../context.ts';
 import { ensure } from '../expect.ts';
-import { BLOCK_HOURS, WRONG_CODES_TO_BLOCK } from '../recovery.ts';
 import { defineCheck } from '../registry.ts';
 import { REF } from './common.ts';
 
