@@ -84,7 +84,7 @@ export default defineConfig({
         test: {
           name: 'readings',
           include: ['readings/**/*.test.ts'],
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 3 },
           pool: 'forks',
           maxConcurrency: 4,
           testTimeout: 180_000,
