@@ -69,6 +69,20 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        // The gate against the reference API in every reading of the OPEN points (readings/table.ts).
+        // It verifies the pacts the contracts project wrote, so it runs in the later group; the
+        // gates run side by side, each with its own server and reports.
+        test: {
+          name: 'readings',
+          include: ['readings/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
+          pool: 'forks',
+          maxConcurrency: 4,
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

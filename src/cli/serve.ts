@@ -5,9 +5,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
 import { parseDefectNames } from '../reference-api/defects.ts';
 import { type RunningReferenceApi, type StartOptions, startReferenceApi } from '../reference-api/index.ts';
+import { PUBLIC_KEY_FORMATS } from '../reference-api/options.ts';
 import { LIMITER_ALGORITHMS, type LimitsInput, RETRY_AFTER_MODES } from '../reference-api/rate-limiter.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
 import { DEFAULT_PATHS, type RouteName } from '../target/types.ts';
@@ -41,6 +43,16 @@ export interface ServeFlags {
   limitTimerMs?: string;
   limitQueue?: string;
   limitRoutes?: string;
+  // The readings of the spec's OPEN points this server takes (docs/spec.md, "Readings").
+  refreshTokenIn?: string;
+  refreshTokenShape?: string;
+  recoveryCodeType?: string;
+  wrongPasswordStatus?: string;
+  blockedStatus?: string;
+  keys?: string;
+  signingKey?: string;
+  keyFormat?: string;
+  leewaySeconds?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -102,6 +114,28 @@ export const register: RegisterCommand = (program) => {
       '--limit-routes <names>',
       `comma-separated routes to limit, or none (default recoverPassword): ${ROUTE_NAMES.join(', ')}`,
     )
+    // The readings of the OPEN points; each is announced in the --write-target file.
+    .option(
+      '--refresh-token-in <where>',
+      'take the refresh token only in the body or only as Bearer (default: either)',
+    )
+    .option(
+      '--refresh-token-shape <shape>',
+      'answer the refresh token as a string (default) or an object {"token": …}',
+    )
+    .option(
+      '--recovery-code-type <type>',
+      'take the recovery code only as a JSON string or number (default: either)',
+    )
+    .option(
+      '--wrong-password-status <status>',
+      'status of a login with a wrong password: 401 (default) or 400',
+    )
+    .option('--blocked-status <status>', 'status of a recovery attempt while blocked, any 4xx (default 423)')
+    .option('--keys <n>', 'how many public keys to publish; every one verifies (default 1)')
+    .option('--signing-key <n>', 'which published key signs, counted from 1 (default 1)')
+    .option('--key-format <format>', 'published key form: pkcs1 (default), spki, or mixed (alternating)')
+    .option('--leeway-seconds <n>', 'how long past exp a token is still accepted, 0 to 300 (default 0)')
     .action(async (flags: ServeFlags) => {
       const options = startOptions(flags);
       const api = await startReferenceApi(options);
@@ -184,11 +218,63 @@ export function startOptions(flags: ServeFlags): StartOptions {
   if (flags.seed !== undefined) options.seed = integer('--seed', flags.seed, 0);
   if (flags.loadAccounts !== undefined)
     options.loadAccounts = integer('--load-accounts', flags.loadAccounts, 0, 999);
+  return { ...options, ...readingOptions(flags) };
+}
+
+function readingOptions(flags: ServeFlags): Partial<StartOptions> {
+  const options: Partial<StartOptions> = {};
+  if (flags.refreshTokenIn !== undefined) {
+    options.refreshTokenIn = oneOf('--refresh-token-in', flags.refreshTokenIn, ['body', 'bearer']);
+  }
+  if (flags.refreshTokenShape !== undefined) {
+    options.refreshTokenShape = oneOf('--refresh-token-shape', flags.refreshTokenShape, ['string', 'object']);
+  }
+  if (flags.recoveryCodeType !== undefined) {
+    options.recoveryCodeType = oneOf('--recovery-code-type', flags.recoveryCodeType, ['string', 'number']);
+  }
+  if (flags.wrongPasswordStatus !== undefined) {
+    const status = oneOf('--wrong-password-status', flags.wrongPasswordStatus, ['401', '400']);
+    options.wrongPasswordStatus = Number(status) as 401 | 400;
+  }
+  if (flags.blockedStatus !== undefined) {
+    options.blockedStatus = integer('--blocked-status', flags.blockedStatus, 400, 499);
+  }
+  const keyCount = flags.keys === undefined ? 1 : integer('--keys', flags.keys, 1, 16);
+  if (flags.keys !== undefined) options.keyCount = keyCount;
+  if (flags.signingKey !== undefined) {
+    options.signingKeyIndex = integer('--signing-key', flags.signingKey, 1, keyCount) - 1;
+  }
+  if (flags.keyFormat !== undefined) {
+    options.publicKeyFormat = oneOf('--key-format', flags.keyFormat, PUBLIC_KEY_FORMATS);
+  }
+  if (flags.leewaySeconds !== undefined) {
+    options.leewaySeconds = integer('--leeway-seconds', flags.leewaySeconds, 0, 300);
+  }
   return options;
 }
 
+/**
+ * The options `serve ARGS…` would start the reference API with, without starting it: what the
+ * readings matrix and the discovery tests use, so a reading there is spelled as a user types it.
+ */
+export function serveOptions(args: readonly string[]): StartOptions {
+  const program = new Command().exitOverride();
+  register(program, () => {});
+  const serve = program.commands.find((command) => command.name() === 'serve');
+  if (!serve) throw new Error('the serve command is not registered');
+  const { operands, unknown } = serve.parseOptions([...args]);
+  const stray = [...operands, ...unknown];
+  if (stray.length > 0) {
+    throw new ConfigError(`unknown serve argument ${JSON.stringify(stray[0])}`, {
+      where: 'serve',
+      hint: '`facilioo-auth serve --help` lists the flags',
+    });
+  }
+  return startOptions(serve.opts<ServeFlags>());
+}
+
 /** Writes the key files beside the target file, then the target file, each atomically. */
-async function writeTarget(api: RunningReferenceApi, file: string): Promise<string> {
+export async function writeTarget(api: RunningReferenceApi, file: string): Promise<string> {
   const directory = dirname(file);
   const stem = basename(file).replace(/\.json$/i, '');
   await mkdir(directory, { recursive: true });

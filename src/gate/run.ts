@@ -12,8 +12,9 @@ import { mergeLayers, writeRun } from '../report/index.ts';
 import type { CheckResult, GateReport, LayerReport } from '../report/types.ts';
 import { ALL_CHECKS } from '../scenarios/checks/index.ts';
 import { runChecks } from '../scenarios/runner.ts';
-import { type Env, resolveTarget } from '../target/index.ts';
+import { type Env, readingsOf, resolveTarget } from '../target/index.ts';
 import { verifyPacts } from '../verify/index.ts';
+import type { VerificationSession } from '../verify/session.ts';
 import { runContracts } from './contracts.ts';
 import type { Progress } from './progress.ts';
 
@@ -32,6 +33,8 @@ export interface GateOptions {
   githubStepSummary?: string | undefined;
   allowProduction?: boolean;
   allowDestructive?: boolean;
+  /** A verification worker kept across gate runs (starting one costs seconds); default: one per run. */
+  verificationSession?: VerificationSession | undefined;
 }
 
 export interface GateResult {
@@ -69,6 +72,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
       let contractOutput = '';
       const contracts = await runContracts({
         reportDir,
+        readings: readingsOf(target),
         pactDir,
         onOutput: (text) => {
           contractOutput = text;
@@ -82,7 +86,13 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     }
 
     progress.layer('verification', 2, LAYERS, 'the pacts replayed against the target');
-    const verification = await verifyOrFail(target, reportDir, pactDir, skipDestructive);
+    const verification = await verifyOrFail(
+      target,
+      reportDir,
+      pactDir,
+      skipDestructive,
+      options.verificationSession,
+    );
     report(progress, verification.checks);
     layers.push(verification);
 
@@ -143,6 +153,7 @@ async function verifyOrFail(
   reportDir: string,
   pactDir: string,
   skipDestructive: string | undefined,
+  session: VerificationSession | undefined,
 ): Promise<LayerReport> {
   const started = Date.now();
   try {
@@ -151,6 +162,7 @@ async function verifyOrFail(
       reportDir: resolve(reportDir, 'verification'),
       pactDir,
       skipDestructive,
+      ...(session === undefined ? {} : { session }),
     });
     return result.report;
   } catch (error) {

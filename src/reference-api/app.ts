@@ -24,7 +24,7 @@ export interface ReferenceApp {
   options: ResolvedOptions;
   issuer: string;
   audience: string;
-  /** PKCS#1 PEM ("BEGIN RSA PUBLIC KEY"), as facilioo publishes its keys. */
+  /** The published public keys: PKCS#1 PEM ("BEGIN RSA PUBLIC KEY") as facilioo's, or SPKI. */
   publicKeyPems: string[];
   accounts: Record<AccountSlot, SeededAccount>;
   /** The `User` pool for load runs, `load-001@load.facilioo.test` onwards. */
@@ -43,7 +43,11 @@ const ROUTE_BY_PATH = new Map<string, CountedRoute>([
 
 export async function createApp(options: ReferenceApiOptions = {}): Promise<ReferenceApp> {
   const resolved = resolveOptions(options);
-  const keys = await importKeyRing(resolved.keys ?? (await generateKeys(1)), resolved.signingKeyIndex);
+  const keys = await importKeyRing(
+    resolved.keys ?? (await generateKeys(resolved.keyCount)),
+    resolved.signingKeyIndex,
+    resolved.readings.publicKeyFormat,
+  );
   const ctx = new ApiContext(resolved, keys);
   const fastify = Fastify({ logger: false, bodyLimit: resolved.bodyLimitBytes, forceCloseConnections: true });
 

@@ -23,6 +23,12 @@ export function installHttpEdge(fastify: FastifyInstance, ctx: ApiContext): void
       done(new HttpProblem(400, 'Bad Request', 'the body is not valid JSON; send a JSON object'), undefined);
     }
   });
+  // An empty body under another media type is no body (the Pact verifier labels a body-less
+  // POST as text): ASP.NET binds nothing there either, so only a non-empty one is a 415.
+  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    if (String(body).trim() === '') return done(null, undefined);
+    done(new HttpProblem(415, 'Unsupported Media Type', 'send the body as application/json'), undefined);
+  });
 
   const routes: { method: string; pattern: RegExp }[] = [];
   fastify.addHook('onRoute', (route) => {

@@ -35,20 +35,31 @@ export async function generateKeys(count = 1): Promise<ReferenceKeyPair[]> {
 export interface KeyRing {
   signingKey: CryptoKey;
   verificationKeys: CryptoKey[];
-  /** PKCS#1 PEMs, in the order of `verificationKeys`. */
+  /** The published PEMs (PKCS#1, SPKI or alternating), in the order of `verificationKeys`. */
   publicKeyPems: string[];
 }
+
+/**
+ * `mixed` alternates PKCS#1 and SPKI starting with PKCS#1, so a key list of two or more holds
+ * both forms, as a deployment that rotated from one tool to another would publish them.
+ */
+export type PublishedKeyFormat = 'pkcs1' | 'spki' | 'mixed';
 
 export async function importKeyRing(
   pairs: readonly ReferenceKeyPair[],
   signingKeyIndex: number,
+  format: PublishedKeyFormat = 'pkcs1',
 ): Promise<KeyRing> {
   const signing = pairs[signingKeyIndex];
   if (!signing)
     throw new RangeError(`signingKeyIndex ${signingKeyIndex} is outside the ${pairs.length} keys`);
   const pkcs8 = createPrivateKey(signing.privateKeyPem).export({ type: 'pkcs8', format: 'pem' }).toString();
   const signingKey = await importPKCS8(pkcs8, 'RS256');
-  const publicKeyPems = pairs.map((pair) => toPkcs1Pem(pair.publicKeyPem));
+  const publicKeyPems = pairs.map((pair, i) =>
+    format === 'spki' || (format === 'mixed' && i % 2 === 1)
+      ? toSpkiPem(pair.publicKeyPem)
+      : toPkcs1Pem(pair.publicKeyPem),
+  );
   const verificationKeys = await Promise.all(
     publicKeyPems.map((pem) => importSPKI(toSpkiPem(pem), 'RS256', { extractable: true })),
   );

@@ -43,6 +43,34 @@ export interface ReferenceApiOptions {
   loadAccounts?: number;
   /** Largest accepted request body. Default 64 KiB. */
   bodyLimitBytes?: number;
+  // The readings of the spec's OPEN points (docs/spec.md, "Readings"), one option each.
+  /** Where refresh takes the token. Unset: body or Bearer; set: only that one, the other is a 400. */
+  refreshTokenIn?: 'body' | 'bearer';
+  /** How login and refresh answer the refresh token: a string, or `{ "token": … }`. Default string. */
+  refreshTokenShape?: 'string' | 'object';
+  /** The recovery code's JSON type. Unset: either; set: only that one, the other is a 400. */
+  recoveryCodeType?: 'string' | 'number';
+  /** The status of a login with a wrong e-mail or password: 401 (default) or 400. */
+  wrongPasswordStatus?: 401 | 400;
+  /** The status of a change-password attempt while recovery is blocked. Any 4xx; default 423. */
+  blockedStatus?: number;
+  /** How many key pairs to generate when `keys` is not given. Default 1. */
+  keyCount?: number;
+  /** How the public keys are published: PKCS#1 (as facilioo does), SPKI, or alternating. */
+  publicKeyFormat?: PublicKeyFormat;
+}
+
+export const PUBLIC_KEY_FORMATS = ['pkcs1', 'spki', 'mixed'] as const;
+export type PublicKeyFormat = (typeof PUBLIC_KEY_FORMATS)[number];
+
+/** The readings with every choice made; `undefined` means "accepts either". */
+export interface ServedReadings {
+  refreshTokenIn: 'body' | 'bearer' | undefined;
+  refreshTokenShape: 'string' | 'object';
+  recoveryCodeType: 'string' | 'number' | undefined;
+  wrongPasswordStatus: 401 | 400;
+  blockedStatus: number;
+  publicKeyFormat: PublicKeyFormat;
 }
 
 export interface ResolvedOptions {
@@ -61,6 +89,8 @@ export interface ResolvedOptions {
   seed: number;
   loadAccounts: number;
   bodyLimitBytes: number;
+  keyCount: number;
+  readings: ServedReadings;
 }
 
 export const DEFAULT_ISSUER = 'ref-api.facilioo.test';
@@ -74,13 +104,16 @@ export function resolveOptions(options: ReferenceApiOptions = {}): ResolvedOptio
   // An explicitly undefined field means "the default", as it does for the top-level options.
   const givenLimits = Object.entries(options.limits ?? {}).filter(([, value]) => value !== undefined);
   const limits = { ...DEFAULT_LIMITS, ...Object.fromEntries(givenLimits) } as LimitsInput & LimitsOptions;
-  const keyCount = options.keys?.length ?? 1;
-  if (options.keys && keyCount === 0)
-    throw invalid('keys', 'is empty', 'pass at least one key pair, or none');
+  if (options.keys?.length === 0) throw invalid('keys', 'is empty', 'pass at least one key pair, or none');
   const resolved: ResolvedOptions = {
     clock: options.clock ?? new ControllableClock(),
     keys: options.keys,
-    signingKeyIndex: integer('signingKeyIndex', options.signingKeyIndex ?? 0, 0, keyCount - 1),
+    signingKeyIndex: integer(
+      'signingKeyIndex',
+      options.signingKeyIndex ?? 0,
+      0,
+      (options.keys?.length ?? options.keyCount ?? 1) - 1,
+    ),
     issuer: hostName('issuer', options.issuer ?? DEFAULT_ISSUER),
     audience: hostName('audience', options.audience ?? DEFAULT_AUDIENCE),
     accessTokenSeconds: integer(
@@ -120,8 +153,28 @@ export function resolveOptions(options: ReferenceApiOptions = {}): ResolvedOptio
     seed: integer('seed', options.seed ?? DEFAULT_SEED, 0),
     loadAccounts: integer('loadAccounts', options.loadAccounts ?? DEFAULT_LOAD_ACCOUNTS, 0, 999),
     bodyLimitBytes: integer('bodyLimitBytes', options.bodyLimitBytes ?? 64 * 1024, 1024),
+    keyCount: integer('keyCount', options.keys?.length ?? options.keyCount ?? 1, 1, 16),
+    readings: resolveReadings(options),
   };
   return resolved;
+}
+
+function resolveReadings(options: ReferenceApiOptions): ServedReadings {
+  const optional = <const T extends string>(field: string, value: T | undefined, allowed: readonly T[]) =>
+    value === undefined ? undefined : oneOf(field, value, allowed);
+  return {
+    refreshTokenIn: optional('refreshTokenIn', options.refreshTokenIn, ['body', 'bearer']),
+    refreshTokenShape: oneOf('refreshTokenShape', options.refreshTokenShape ?? 'string', [
+      'string',
+      'object',
+    ]),
+    recoveryCodeType: optional('recoveryCodeType', options.recoveryCodeType, ['string', 'number']),
+    wrongPasswordStatus: oneOf('wrongPasswordStatus', options.wrongPasswordStatus ?? 401, [
+      401, 400,
+    ] as const),
+    blockedStatus: integer('blockedStatus', options.blockedStatus ?? 423, 400, 499),
+    publicKeyFormat: oneOf('publicKeyFormat', options.publicKeyFormat ?? 'pkcs1', PUBLIC_KEY_FORMATS),
+  };
 }
 
 function retryAfterMode(value: RetryAfterMode | boolean | undefined): RetryAfterMode {

@@ -14,6 +14,7 @@ import {
   type TargetOptions,
 } from '../target/types.ts';
 import type { SeededAccount } from './accounts.ts';
+import type { ServedReadings } from './options.ts';
 
 /**
  * The target file the reference API writes: a `TargetFileJson` with every field filled in and
@@ -39,6 +40,7 @@ export function buildTargetDocument(
     issuer: string;
     audience: string;
     accounts: Record<AccountSlot, SeededAccount>;
+    options: { readings: ServedReadings; leewaySeconds: number };
   },
   keyFiles: string[],
 ): ReferenceTargetDocument {
@@ -54,7 +56,29 @@ export function buildTargetDocument(
     mailbox: { kind: 'mailpit', url: server.mailboxUrl, codePattern: DEFAULT_CODE_PATTERN },
     protectedPath: DEFAULT_PROTECTED_PATH,
     paths: { ...DEFAULT_PATHS },
-    options: { ...DEFAULT_OPTIONS },
+    options: announcedOptions(server.options),
     control: server.controlUrl ?? null,
+  };
+}
+
+/**
+ * The target options that announce the readings this server takes, so a suite pointed at the
+ * file speaks them. A server that accepts either form of a point announces the spec's default.
+ */
+function announcedOptions({
+  readings,
+  leewaySeconds,
+}: {
+  readings: ServedReadings;
+  leewaySeconds: number;
+}): TargetOptions {
+  return {
+    ...DEFAULT_OPTIONS,
+    refreshTokenIn: readings.refreshTokenIn ?? DEFAULT_OPTIONS.refreshTokenIn,
+    refreshTokenShape: readings.refreshTokenShape,
+    recoveryCodeType: readings.recoveryCodeType ?? DEFAULT_OPTIONS.recoveryCodeType,
+    wrongPasswordStatus: readings.wrongPasswordStatus,
+    blockedStatus: readings.blockedStatus,
+    tokenLeewaySeconds: leewaySeconds,
   };
 }

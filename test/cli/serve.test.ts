@@ -9,7 +9,10 @@ import { compactVerify, importSPKI } from 'jose';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { serveOptions, writeTarget } from '../../src/cli/serve.ts';
+import { startReferenceApi } from '../../src/reference-api/index.ts';
 import { toSpkiPem } from '../../src/reference-api/keys.ts';
+import { loadTarget } from '../../src/target/index.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/facilioo-auth.js');
 
@@ -126,6 +129,62 @@ describe('serve, spawned', () => {
   });
 });
 
+describe('serve, in a non-default reading', () => {
+  // The readings matrix starts servers through serveOptions(), so the flags a user types are
+  // the ones under test; the written target must announce each reading and list every key.
+  test('the written target announces the readings, and every listed key file is published in its form', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'facilioo-serve-readings-'));
+    const api = await startReferenceApi(
+      serveOptions([
+        '--refresh-token-in',
+        'bearer',
+        '--refresh-token-shape',
+        'object',
+        '--recovery-code-type',
+        'number',
+        '--keys',
+        '3',
+        '--signing-key',
+        '2',
+        '--key-format',
+        'mixed',
+        '--leeway-seconds',
+        '300',
+      ]),
+    );
+    try {
+      const file = await writeTarget(api, join(directory, 'r.json'));
+      const target = JSON.parse(await readFile(file, 'utf8'));
+      expect(target.options).toMatchObject({
+        refreshTokenIn: 'bearer',
+        refreshTokenShape: 'object',
+        recoveryCodeType: 'number',
+        tokenLeewaySeconds: 300,
+      });
+      expect(target.jwt.publicKeys).toEqual(['r.key-1.pem', 'r.key-2.pem', 'r.key-3.pem']);
+      const heads = await Promise.all(
+        target.jwt.publicKeys.map(
+          async (name: string) => (await readFile(join(directory, name), 'utf8')).split('\n')[0],
+        ),
+      );
+      expect(heads).toEqual([
+        '-----BEGIN RSA PUBLIC KEY-----',
+        '-----BEGIN PUBLIC KEY-----',
+        '-----BEGIN RSA PUBLIC KEY-----',
+      ]);
+      const loaded = loadTarget(file, {});
+      expect(loaded.options.refreshTokenIn).toBe('bearer');
+    } finally {
+      await api.close();
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  test('an unknown serve argument is a configuration error naming it', () => {
+    expect(() => serveOptions(['--refresh-token-in', 'bearer', 'extra'])).toThrow(/"extra"/);
+  });
+});
+
 describe('serve, with bad flags', () => {
   async function run(...args: string[]): Promise<{ code: number; stderr: string }> {
     let stderr = '';
@@ -154,6 +213,14 @@ describe('serve, with bad flags', () => {
     [['--limit', '0'], '--limit', 'from 1'],
     [['--limit-window-seconds', 'soon'], '--limit-window-seconds', 'positive'],
     [['--issuer', 'https://dev-api.facilioo.de/'], '--issuer', 'bare host name'],
+    [['--refresh-token-in', 'cookie'], '--refresh-token-in', 'body, bearer'],
+    [['--refresh-token-shape', 'array'], '--refresh-token-shape', 'string, object'],
+    [['--recovery-code-type', 'int32'], '--recovery-code-type', 'string, number'],
+    [['--wrong-password-status', '403'], '--wrong-password-status', '401, 400'],
+    [['--blocked-status', '500'], '--blocked-status', 'from 400 to 499'],
+    [['--keys', '3', '--signing-key', '4'], '--signing-key', 'from 1 to 3'],
+    [['--key-format', 'jwk'], '--key-format', 'pkcs1, spki, mixed'],
+    [['--leeway-seconds', '301'], '--leeway-seconds', 'from 0 to 300'],
   ])('%j exits 2 naming %s and the valid values', async (args, flag, valid) => {
     const { code, stderr } = await run(...args);
     expect(code).toBe(2);

@@ -2,7 +2,7 @@
 // that lock an account, change a password or burst the rate limit are skipped with the guard's
 // reason unless --allow-destructive; everything else still runs.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { STATES } from '../../contracts/states.ts';
+import { STATES } from '../../src/pact/states.ts';
 import { DESTRUCTIVE_SKIP, guardTarget } from '../../src/preflight/index.ts';
 import { type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
 import { ALL_CHECKS } from '../../src/scenarios/checks/index.ts';

@@ -3,6 +3,7 @@
  * change-password-with-recovery-code.
  */
 import { randomInt } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -56,22 +57,13 @@ export function registerAuthRoutes(fastify: FastifyInstance, ctx: ApiContext): v
     const account =
       ctx.accounts.authenticate(body.email, body.password) ??
       (ctx.defects.has('login-any-password') ? ctx.accounts.byEmail(body.email) : undefined);
-    if (!account) throw unauthorized('the e-mail address or password is wrong');
+    if (!account) throw wrongCredentials(ctx);
     return reply.send(tokenResponse(await ctx.tokens.issuePair(account), ctx));
   });
 
   fastify.post(DEFAULT_PATHS.refresh, async (request, reply) => {
     const body = parseBody(RefreshBody, request.body);
-    // SEEN: some clients send the refresh token as the bearer credential with no body.
-    const token = body?.refreshToken ?? bearerToken(request);
-    if (!token) {
-      badRequest(
-        'refreshToken is required: send {"refreshToken": "..."} or Authorization: Bearer <refreshToken>',
-        {
-          refreshToken: ['refreshToken is required'],
-        },
-      );
-    }
+    const token = refreshTokenOf(body?.refreshToken, bearerToken(request), ctx);
     const result = await ctx.tokens.refresh(token);
     if (!result.ok) throw unauthorized(`the refresh token is not valid: ${result.reason}`, result.reason);
     return reply.send(tokenResponse(result.pair, ctx));
@@ -109,7 +101,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, ctx: ApiContext): v
 
   fastify.put(DEFAULT_PATHS.changePasswordWithRecoveryCode, async (request, reply) => {
     const body = parseBody(ChangeBody, request.body);
-    const code = normalizeCode(body.recoveryCode);
+    const code = normalizeCode(body.recoveryCode, ctx.options.readings.recoveryCodeType);
     const account = ctx.accounts.byEmail(body.email);
     if (!account) throw wrongCode(undefined);
     const result = await ctx.recovery.attempt(account.id, code);
@@ -119,8 +111,8 @@ export function registerAuthRoutes(fastify: FastifyInstance, ctx: ApiContext): v
           ctx.accounts.setPassword(account.id, body.password);
         }
         throw new HttpProblem(
-          423,
-          'Locked',
+          ctx.options.readings.blockedStatus,
+          STATUS_CODES[ctx.options.readings.blockedStatus] ?? 'Client Error',
           `password recovery for this account is blocked until ${new Date(result.blockedUntil).toISOString()} after ${WRONG_CODES_BEFORE_BLOCK} wrong codes; an Admin or the account's property management company can unblock it`,
         );
       case 'wrong':
@@ -152,8 +144,46 @@ function wrongCode(attemptsLeft: number | undefined): HttpProblem {
   });
 }
 
-/** A 6-digit code as a string; a number is zero-padded (int32 on the hub loses leading zeros). */
-function normalizeCode(code: string | number): string {
+/**
+ * SEEN: some clients send the refresh token as the bearer credential with no body. A deployment
+ * that reads only one of the two answers 400 to the other, as ASP.NET's model binding would.
+ */
+function refreshTokenOf(inBody: string | undefined, asBearer: string | undefined, ctx: ApiContext): string {
+  const where = ctx.options.readings.refreshTokenIn;
+  if (where === 'bearer' && inBody !== undefined) {
+    badRequest('send the refresh token as Authorization: Bearer <refreshToken> with no body', {
+      refreshToken: ['this server takes the refresh token only as the bearer credential'],
+    });
+  }
+  const token = where === 'body' ? inBody : where === 'bearer' ? asBearer : (inBody ?? asBearer);
+  if (token) return token;
+  const how =
+    where === 'body'
+      ? 'send {"refreshToken": "..."}'
+      : where === 'bearer'
+        ? 'send Authorization: Bearer <refreshToken>'
+        : 'send {"refreshToken": "..."} or Authorization: Bearer <refreshToken>';
+  return badRequest(`refreshToken is required: ${how}`, { refreshToken: ['refreshToken is required'] });
+}
+
+function wrongCredentials(ctx: ApiContext): HttpProblem {
+  const detail = 'the e-mail address or password is wrong';
+  // A 400 reading answers like a failed validation: no authentication challenge.
+  return ctx.options.readings.wrongPasswordStatus === 400
+    ? new HttpProblem(400, 'Bad Request', detail)
+    : unauthorized(detail);
+}
+
+/**
+ * A 6-digit code as a string; a number is zero-padded (int32 on the hub loses leading zeros).
+ * A server that declares one JSON type refuses the other, as a typed DTO would.
+ */
+function normalizeCode(code: string | number, declared: 'string' | 'number' | undefined): string {
+  if (declared !== undefined && typeof code !== declared) {
+    badRequest(`recoveryCode must be a JSON ${declared}`, {
+      recoveryCode: [`recoveryCode must be a JSON ${declared}`],
+    });
+  }
   if (typeof code === 'number' && Number.isInteger(code) && code >= 0 && code <= 999_999) {
     return String(code).padStart(6, '0');
   }
@@ -167,9 +197,10 @@ function tokenResponse(pair: TokenPair, ctx: ApiContext): Record<string, unknown
     body[ctx.defects.has('access-token-renamed') ? 'access_token' : 'accessToken'] = pair.accessToken;
   }
   const refreshField = ctx.defects.has('refresh-token-renamed') ? 'refresh_token' : 'refreshToken';
-  body[refreshField] = ctx.defects.has('refresh-token-not-string')
-    ? randomInt(1, 2 ** 31)
-    : pair.refreshToken;
+  // DOC's table types the refresh token as an object; that reading wraps the JWT.
+  const refreshToken =
+    ctx.options.readings.refreshTokenShape === 'object' ? { token: pair.refreshToken } : pair.refreshToken;
+  body[refreshField] = ctx.defects.has('refresh-token-not-string') ? randomInt(1, 2 ** 31) : refreshToken;
   return body;
 }
 

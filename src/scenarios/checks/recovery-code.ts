@@ -5,8 +5,8 @@
  * twice at once, it changes nothing; a wrong code changes nothing either.
  */
 
+import type { RecoveryAccount } from '../../target/ops/index.ts';
 import { ensure } from '../expect.ts';
-import type { RecoveryAccount } from '../recovery.ts';
 import { defineCheck } from '../registry.ts';
 import { REF } from './common.ts';
 

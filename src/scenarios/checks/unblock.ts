@@ -4,9 +4,9 @@
  * is its own company, so another company's Property Management Company is refused as well.
  */
 import type { AccountSlot } from '../../roles.ts';
+import { WRONG_CODES_TO_BLOCK } from '../../target/ops/index.ts';
 import type { CheckContext } from '../context.ts';
 import { ensure } from '../expect.ts';
-import { WRONG_CODES_TO_BLOCK } from '../recovery.ts';
 import { defineCheck } from '../registry.ts';
 import { REF } from './common.ts';
 

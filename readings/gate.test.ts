@@ -1,0 +1,68 @@
+// The gate passes against a correct server in every reading of the OPEN points and still fails
+// against that reading with a defect that concerns it: "point it at any deployment" holds.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { writeFileAtomic } from '../src/report/atomic.ts';
+import {
+  type GateRun,
+  gateAgainst,
+  matrixTable,
+  privatePacts,
+  scenariosAgainst,
+  scratchDir,
+  sessionPool,
+} from './support.ts';
+import { READINGS } from './table.ts';
+
+let scratch: string;
+let pacts: string;
+// Two warm verification workers serve every gate run of the matrix.
+const sessions = sessionPool(2);
+const results = new Map<string, { pass?: GateRun; broken?: GateRun }>();
+
+beforeAll(async () => {
+  scratch = await scratchDir();
+  pacts = await privatePacts(scratch);
+}, 300_000);
+
+afterAll(async () => {
+  await sessions.close();
+  const table = matrixTable(READINGS.map((row) => ({ ...row, ...results.get(row.name) })));
+  await writeFileAtomic(join('reports', 'readings', 'matrix.md'), `${table}\n`);
+  console.log(`readings matrix (reports/readings/matrix.md):\n${table}`);
+  await rm(scratch, { recursive: true, force: true });
+});
+
+const flags = (serve: string) => serve.split(/\s+/).filter(Boolean);
+
+describe.concurrent.each(READINGS.filter((row) => !row.pending))('$name (serve $serve)', (row) => {
+  const strictSecurity = row.findings === undefined;
+
+  test(`the gate passes${strictSecurity ? ' with --strict-security' : ', its only findings the reading itself'}`, async () => {
+    const run = await gateAgainst(flags(row.serve), { scratch, pacts, strictSecurity, sessions });
+    results.set(row.name, { ...results.get(row.name), pass: run });
+    expect(
+      run.failed.filter((failure) => !row.findings?.some((id) => failure.startsWith(`${id}:`))),
+      `failed checks`,
+    ).toEqual([]);
+    expect(run.findings.sort(), 'findings').toEqual([...(row.findings ?? [])].sort());
+    expect(run.exitCode).toBe(0);
+  });
+
+  test(`its scenario layer, and so the gate, fails against the defect ${row.defect}`, async () => {
+    // Strict unless the reading is a finding by itself, which would fail a strict run without the defect.
+    const run = await scenariosAgainst([...flags(row.serve), '--defect', row.defect], {
+      scratch,
+      pacts,
+      strictSecurity,
+      sessions,
+    });
+    results.set(row.name, { ...results.get(row.name), broken: run });
+    expect(run.exitCode, `no check caught ${row.defect}`).toBe(1);
+  });
+});
+
+for (const row of READINGS.filter((row) => row.pending)) {
+  test.todo(`${row.name} (serve ${row.serve}): waits for branch ${row.pending}`);
+}

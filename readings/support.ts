@@ -1,0 +1,140 @@
+/**
+ * What the readings matrix does per run: start the reference API from `serve` flags, write its
+ * target file as `serve --write-target` does, and run the gate (or its scenario layer) in this
+ * process against that file. Each run has its own server, port and report folder, so runs may
+ * go side by side.
+ */
+import { cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { serveOptions, writeTarget } from '../src/cli/serve.ts';
+import { createProgress } from '../src/gate/progress.ts';
+import { runGate } from '../src/gate/run.ts';
+import { PACT_DIR } from '../src/pact/pact-files.ts';
+import { startReferenceApi } from '../src/reference-api/index.ts';
+import { type CheckResult, failsRun, isFinding } from '../src/report/types.ts';
+import { runChecks } from '../src/scenarios/runner.ts';
+import { loadTarget } from '../src/target/index.ts';
+import { openVerificationSession, type VerificationSession } from '../src/verify/session.ts';
+import { ensurePacts } from '../src/verify/write-pacts.ts';
+
+export interface GateRun {
+  exitCode: number;
+  seconds: number;
+  /** The checks that failed (findings included), as `id: reason`. */
+  failed: string[];
+  findings: string[];
+  skipped: string[];
+}
+
+/** The consumer pacts, written first if none exist, in a private copy (contracts runs rewrite reports/pacts). */
+export async function privatePacts(scratch: string): Promise<string> {
+  await ensurePacts();
+  const dir = join(scratch, 'pacts');
+  await cp(PACT_DIR, dir, { recursive: true });
+  return dir;
+}
+
+export interface RunOptions {
+  scratch: string;
+  pacts: string;
+  strictSecurity: boolean;
+  sessions: ReturnType<typeof sessionPool>;
+}
+
+/**
+ * `facilioo-auth gate --target FILE --pacts DIR [--strict-security]` against `serve FLAGS…`, run
+ * in this process as the CLI runs it (runGate), with a verification worker from `sessions`: a
+ * cold worker costs seconds, a warm one verifies in about one.
+ */
+export function gateAgainst(serveFlags: readonly string[], options: RunOptions): Promise<GateRun> {
+  return againstServer(serveFlags, options, async (target, dir) => {
+    const result = await runGate({
+      target,
+      env: {},
+      strictSecurity: options.strictSecurity,
+      reportDir: join(dir, 'reports'),
+      pactDir: options.pacts,
+      progress: createProgress(new Writable({ write: (_chunk, _encoding, done) => done() }), false),
+      verificationSession: options.sessions.next(),
+    });
+    return { exitCode: result.exitCode, checks: result.report.layers.flatMap((layer) => layer.checks) };
+  });
+}
+
+/** A few verification workers, handed out in turn; each runs one verification at a time. */
+export function sessionPool(size: number): { next(): VerificationSession; close(): Promise<void> } {
+  const sessions = Array.from({ length: size }, () => openVerificationSession());
+  let turn = 0;
+  return {
+    next: () => sessions[turn++ % size]!,
+    close: async () => {
+      await Promise.all(sessions.map((session) => session.close()));
+    },
+  };
+}
+
+/**
+ * The gate's scenario layer alone (`runChecks`, as the gate runs it) against `serve FLAGS…`: a
+ * failed scenario check fails the gate whatever the other layers say, so a defect this run
+ * catches, the gate catches — at a fraction of a whole gate's cost.
+ */
+export function scenariosAgainst(serveFlags: readonly string[], options: RunOptions): Promise<GateRun> {
+  return againstServer(serveFlags, options, async (file) => {
+    const checks = await runChecks(loadTarget(file, {}));
+    return { exitCode: checks.some((check) => failsRun(check, options.strictSecurity)) ? 1 : 0, checks };
+  });
+}
+
+async function againstServer(
+  serveFlags: readonly string[],
+  { scratch }: RunOptions,
+  run: (targetFile: string, dir: string) => Promise<{ exitCode: number; checks: CheckResult[] }>,
+): Promise<GateRun> {
+  const dir = await mkdtemp(join(scratch, 'run-'));
+  const api = await startReferenceApi(serveOptions(serveFlags));
+  const started = performance.now();
+  try {
+    const { exitCode, checks } = await run(await writeTarget(api, join(dir, 'target.json')), dir);
+    return {
+      exitCode,
+      seconds: (performance.now() - started) / 1000,
+      failed: checks
+        .filter((check) => check.status === 'failed')
+        .map((check) => `${check.id}: ${check.reason ?? ''}`),
+      findings: checks.filter(isFinding).map((check) => check.id),
+      skipped: checks.filter((check) => check.status === 'skipped').map((check) => check.id),
+    };
+  } finally {
+    await api.close();
+  }
+}
+
+export function scratchDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'facilioo-readings-'));
+}
+
+/** The matrix as a Markdown table: reading × pass run × defect run, with seconds. */
+export function matrixTable(
+  rows: { name: string; defect: string; pass?: GateRun; broken?: GateRun; pending?: string }[],
+): string {
+  const cell = (run: GateRun | undefined, expected: number) =>
+    run === undefined
+      ? '—'
+      : `${run.exitCode === expected ? '✅' : '❌'} exit ${run.exitCode}, ${run.seconds.toFixed(1)} s`;
+  return [
+    '| reading | gate (exit 0 expected) | with the defect | defect (exit 1 expected) | caught by |',
+    '|---|---|---|---|---|',
+    ...rows.map((row) =>
+      row.pending
+        ? `| ${row.name} | todo: needs branch \`${row.pending}\` | \`${row.defect}\` | | |`
+        : `| ${row.name} | ${cell(row.pass, 0)} | \`${row.defect}\` | ${cell(row.broken, 1)} | ${caughtBy(row.broken)} |`,
+    ),
+  ].join('\n');
+}
+
+function caughtBy(run: GateRun | undefined): string {
+  const ids = (run?.failed ?? []).map((failure) => failure.slice(0, failure.indexOf(':')));
+  return ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
+}
