@@ -13,6 +13,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, Pool } from 'undici';
 import { ConfigError } from '../errors.ts';
+import {
+  isRateLimitRejection,
+  parseRetryAfter,
+  type RejectStatus,
+  type RouteHistory,
+} from '../rate-limit/index.ts';
 import { redactHeaders, redactText, redactValue, registerSecret } from '../redact/index.ts';
 import { DEFAULT_OPTIONS, DEFAULT_PATHS, DEFAULT_PROTECTED_PATH, type RouteName } from '../target/types.ts';
 import { ApiError, type FailedRequest, RefreshFailedError, TransportError } from './errors.ts';
@@ -67,8 +73,14 @@ export interface AuthClientOptions {
   dispatcher?: Dispatcher;
   /** Called once per HTTP attempt, already redacted. Exceptions it throws are ignored. */
   onExchange?: (exchange: Exchange) => void;
-  /** On 429, or 503 with Retry-After, wait and retry while the total wait stays within the bound. Default 0: off. */
+  /** On a rate-limit rejection (see `rejection`), wait and retry while the total wait stays within the bound. Default 0: off. */
   rateLimit?: { maxTotalWaitMs: number };
+  /**
+   * How the target's limiter rejects (src/rate-limit): its declared status, and the routes that
+   * admitted requests before (a bare 503 after admissions is the limiter, not an outage).
+   * Default: 429, or 503 with Retry-After.
+   */
+  rejection?: { declaredStatus?: RejectStatus | undefined; history?: RouteHistory | undefined };
 }
 
 export interface ApiResponse<T = unknown> {
@@ -145,15 +157,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (text === undefined || text.trim() === '') return undefined;
-  if (/^\s*\d+\s*$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 export class AuthClient {
   readonly baseUrl: string;
   readonly tokenStore: TokenStore;
@@ -168,6 +171,7 @@ export class AuthClient {
   readonly #refreshTokenShape: 'string' | 'object';
   readonly #recoveryCodeType: 'string' | 'number';
   readonly #maxRateLimitWaitMs: number;
+  readonly #rejection: NonNullable<AuthClientOptions['rejection']>;
   readonly #onExchange: ((exchange: Exchange) => void) | undefined;
   /** The one refresh in flight, shared by every caller that got a 401 meanwhile. */
   #flight: Promise<TokenPair> | undefined;
@@ -197,6 +201,7 @@ export class AuthClient {
     this.#refreshTokenShape = options.refreshTokenShape ?? DEFAULT_OPTIONS.refreshTokenShape;
     this.#recoveryCodeType = options.recoveryCodeType ?? DEFAULT_OPTIONS.recoveryCodeType;
     this.#maxRateLimitWaitMs = options.rateLimit?.maxTotalWaitMs ?? 0;
+    this.#rejection = options.rejection ?? {};
     this.#onExchange = options.onExchange;
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher = options.dispatcher ?? new Pool(this.#origin);
@@ -466,7 +471,7 @@ export class AuthClient {
     let waitedMs = 0;
     for (let attempt = 0; ; attempt++) {
       const { raw, exchange } = await this.#attempt(call);
-      const wait = this.#rateLimitWait(raw, attempt);
+      const wait = this.#rateLimitWait(raw, call, attempt);
       if (wait !== undefined && waitedMs + wait <= this.#maxRateLimitWaitMs) {
         exchange.retryAfterMs = wait;
         this.#emit(exchange);
@@ -479,12 +484,19 @@ export class AuthClient {
     }
   }
 
-  #rateLimitWait(raw: RawResponse, attempt: number): number | undefined {
-    if (this.#maxRateLimitWaitMs <= 0) return undefined;
-    const retryAfter = parseRetryAfter(raw.headers['retry-after'], Date.now());
-    // ASP.NET's limiter answers 503 unless configured for 429; a 503 without Retry-After is an outage.
-    if (raw.status !== 429 && !(raw.status === 503 && retryAfter !== undefined)) return undefined;
-    return Math.max(MIN_RATE_LIMIT_WAIT_MS, retryAfter ?? BACKOFF_BASE_MS * 2 ** attempt);
+  #rateLimitWait(raw: RawResponse, call: Call, attempt: number): number | undefined {
+    const retryAfterSeconds = parseRetryAfter(raw.headers['retry-after'], Date.now());
+    const route = call.route ?? call.path;
+    const limited = isRateLimitRejection({
+      status: raw.status,
+      retryAfterSeconds,
+      declaredStatus: this.#rejection.declaredStatus,
+      admittedBefore: this.#rejection.history?.hasAdmitted(route),
+    });
+    if (!limited && raw.status < 500) this.#rejection.history?.admitted(route);
+    if (!limited || this.#maxRateLimitWaitMs <= 0) return undefined;
+    const retryAfterMs = retryAfterSeconds === undefined ? undefined : retryAfterSeconds * 1000;
+    return Math.max(MIN_RATE_LIMIT_WAIT_MS, retryAfterMs ?? BACKOFF_BASE_MS * 2 ** attempt);
   }
 
   #emit(exchange: Exchange): void {

@@ -18,5 +18,5 @@ export {
   TransportError,
   type TransportErrorKind,
 } from './errors.ts';
-export { clientOptionsFor } from './for-target.ts';
+export { clientOptionsFor, rateLimitWaitMs } from './for-target.ts';
 export { FileTokenStore, MemoryTokenStore, type TokenPair, type TokenStore } from './token-store.ts';

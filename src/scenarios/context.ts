@@ -6,11 +6,12 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  ApiError,
+  type ApiError,
   AuthClient,
   clientOptionsFor,
   type Exchange,
   MemoryTokenStore,
+  rateLimitWaitMs,
   type TokenPair,
 } from '../client/index.ts';
 import { decodeToken, type LabelledKey } from '../jwt/index.ts';
@@ -91,16 +92,8 @@ export interface CheckContext {
   trace(line: string): void;
 }
 
-/** Rate-limited answers: 429, or 503 with Retry-After (ASP.NET's limiter default). */
-export function rateLimitWaitMs(error: unknown): number | undefined {
-  if (!(error instanceof ApiError)) return undefined;
-  const header = error.headers['retry-after'];
-  const text = Array.isArray(header) ? header[0] : header;
-  const seconds = text !== undefined && /^\s*\d+\s*$/.test(text) ? Number(text) : undefined;
-  if (error.status === 429) return seconds === undefined ? -1 : seconds * 1000;
-  if (error.status === 503 && seconds !== undefined) return seconds * 1000;
-  return undefined;
-}
+/** The rate-limit reading every layer shares (src/client/for-target.ts, src/rate-limit). */
+export { rateLimitWaitMs };
 
 const MAX_TRACE_BODY = 240;
 
@@ -286,7 +279,7 @@ export class Context implements CheckContext {
       try {
         return await call();
       } catch (error) {
-        const waitMs = rateLimitWaitMs(error);
+        const waitMs = rateLimitWaitMs(error, this.target);
         if (waitMs === undefined) throw error;
         if (!this.control) {
           this.skip(

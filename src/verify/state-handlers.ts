@@ -13,7 +13,13 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { STATES, type StateAccount, type StateId, type StateParams } from '../../contracts/states.ts';
-import { ApiError, AuthClient, clientOptionsFor, MemoryTokenStore } from '../client/index.ts';
+import {
+  ApiError,
+  AuthClient,
+  clientOptionsFor,
+  MemoryTokenStore,
+  rateLimitWaitMs,
+} from '../client/index.ts';
 import { decodeToken } from '../jwt/index.ts';
 import { Mailbox } from '../mailbox/index.ts';
 import { redactText, registerSecret } from '../redact/index.ts';
@@ -207,10 +213,8 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
       try {
         await client.recoverPassword(unknownAddress());
       } catch (error) {
-        if (error instanceof ApiError && (error.status === 429 || error.status === 503)) {
-          const retryAfter = Number(error.headers['retry-after']);
-          return Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined;
-        }
+        const waitMs = rateLimitWaitMs(error, target);
+        if (waitMs !== undefined) return waitMs < 0 ? undefined : waitMs;
         throw error;
       }
     }

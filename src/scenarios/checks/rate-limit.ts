@@ -27,7 +27,7 @@ async function burst(ctx: CheckContext): Promise<BurstOutcome> {
     try {
       await client.recoverPassword(email);
     } catch (error) {
-      if (rateLimitWaitMs(error) !== undefined) return { limited: error as ApiError, sent };
+      if (rateLimitWaitMs(error, ctx.target) !== undefined) return { limited: error as ApiError, sent };
       if (!(error instanceof ApiError)) throw error;
       // Another refusal is not the limit; keep going.
     }
@@ -38,7 +38,7 @@ async function burst(ctx: CheckContext): Promise<BurstOutcome> {
 /** Gives the spent budget back: moves the clock with control, else waits when that is short enough. */
 async function restoreBudget(ctx: CheckContext, limited: ApiError | undefined): Promise<void> {
   if (!limited) return;
-  const waitMs = rateLimitWaitMs(limited) ?? -1;
+  const waitMs = rateLimitWaitMs(limited, ctx.target) ?? -1;
   const seconds = waitMs < 0 ? 60 : Math.max(1, Math.ceil(waitMs / 1000));
   if (ctx.control) {
     await ctx.advanceClock(seconds, 'to give the recover-password budget back');
@@ -57,7 +57,7 @@ async function restoreBudget(ctx: CheckContext, limited: ApiError | undefined): 
 export const rateLimitChecks = [
   defineCheck({
     id: 'rate-limit.recover-password-limited',
-    rule: `A burst of at most ${BURST} recover-password requests meets the rate limit (429, or 503 with Retry-After)`,
+    rule: `A burst of at most ${BURST} recover-password requests meets the rate limit (the declared status, else 429, or a 503 after admissions)`,
     kind: 'behaviour',
     needs: ['account:recovery'],
     disturbs: ['rateLimit', 'clock'],
