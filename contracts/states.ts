@@ -20,6 +20,8 @@ export interface StateDefinition {
   /** Values the setup returns, for `fromProviderState`. */
   provides: readonly string[];
   needs: (params: StateParams) => Need[];
+  /** Setting it up locks an account, changes a password or bursts the rate limit (production guard). */
+  destructive?: boolean;
 }
 
 export type StateParams = { account?: StateAccount };
@@ -62,17 +64,20 @@ export const STATES = {
   recoveryLimitUsedUp: {
     name: 'the password recovery limit is used up',
     provides: ['email'],
+    destructive: true,
     needs: () => [],
   },
   recoveryCodeSent: {
     name: 'a recovery code was sent to the recovery account',
     provides: ['email', 'recoveryCode', 'wrongRecoveryCode', 'newPassword'],
+    destructive: true,
     // The block/unblock and password restore after the state need the owner's company account.
     needs: () => ['account:recovery', 'account:propertyManagementCompany', 'mailbox'],
   },
   recoveryBlocked: {
     name: 'the recovery account is blocked after five wrong recovery codes',
     provides: ['email', 'recoveryCode', 'newPassword'],
+    destructive: true,
     needs: () => ['account:recovery', 'account:propertyManagementCompany', 'mailbox'],
   },
 } as const satisfies Record<string, StateDefinition>;

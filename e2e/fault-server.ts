@@ -1,6 +1,8 @@
 /**
- * A server that breaks in one chosen way on every request, to prove the gate ends in bounded
- * time with named failures — never a hang, a crash or a pass — whatever a target does.
+ * A server that breaks in one chosen way, to prove the gate ends in bounded time with named
+ * failures — never a hang, a crash or a pass — whatever a target does. It answers the preflight
+ * round (its first two requests) like the API, then breaks: a target that stops answering
+ * mid-run, which the preflight cannot catch.
  */
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -14,13 +16,31 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
-export async function startFaultServer(fault: Fault): Promise<FaultServer> {
+/** The preflight sends one refresh and one login, at once. */
+export const PREFLIGHT_REQUESTS = 2;
+
+export async function startFaultServer(
+  fault: Fault,
+  healthyFirst = PREFLIGHT_REQUESTS,
+): Promise<FaultServer> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let requests = 0;
   const server: Server = createServer((request, response) => {
     requests += 1;
     request.resume();
+    if (requests <= healthyFirst) {
+      const login = request.url?.endsWith('/login') === true;
+      response.writeHead(login ? 200 : 401, {
+        'content-type': login ? 'application/json' : 'application/problem+json',
+      });
+      response.end(
+        login
+          ? JSON.stringify({ accessToken: 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln', refreshToken: 'preflight-only' })
+          : JSON.stringify({ title: 'Unauthorized', status: 401 }),
+      );
+      return;
+    }
     switch (fault) {
       case '5xx':
         response.writeHead(500, { 'content-type': 'application/problem+json' });

@@ -5,6 +5,7 @@
  * secret printed) and which scenario checks will be skipped, and why.
  */
 import { ConfigError } from '../errors.ts';
+import { preflight } from '../preflight/index.ts';
 import { ALL_CHECKS } from '../scenarios/checks/index.ts';
 import { loadTarget, missing } from '../target/index.ts';
 import type { RegisterCommand } from './main.ts';
@@ -13,9 +14,21 @@ export const register: RegisterCommand = (program) => {
   program
     .command('check-target')
     .description('Validate a target file and list what the suite can and cannot check against it')
-    .argument('[file]', 'target file (default: FACILIOO_TARGET)')
-    .action((file: string | undefined) => {
-      const source = file ?? process.env.FACILIOO_TARGET;
+    .argument('[file]', 'target file (default: --target, else FACILIOO_TARGET)')
+    .option('--target <file>', 'target file, as every other command takes it')
+    .option(
+      '--probe',
+      'also run the preflight every command runs first: reachable, JSON on the auth routes, one login accepted',
+      false,
+    )
+    .action(async (file: string | undefined, flags: { target?: string; probe: boolean }) => {
+      if (file && flags.target && file !== flags.target) {
+        throw new ConfigError(`two target files named: ${file} and --target ${flags.target}`, {
+          where: 'check-target',
+          hint: 'name one of them',
+        });
+      }
+      const source = file ?? flags.target ?? process.env.FACILIOO_TARGET;
       if (!source) {
         throw new ConfigError('no target file named', {
           where: 'check-target',
@@ -45,5 +58,12 @@ export const register: RegisterCommand = (program) => {
         ...skipped,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
+      if (flags.probe) {
+        // The very code gate, verify, scenarios, load and probe run first; a failure is exit 2.
+        const result = await preflight(target);
+        process.stdout.write(
+          `\npreflight passed in ${result.durationMs} ms:\n${result.lines.map((line) => `  ✓ ${line}`).join('\n')}\n`,
+        );
+      }
     });
 };

@@ -5,6 +5,7 @@
 import { relative } from 'node:path';
 import { createProgress } from '../gate/progress.ts';
 import { runGate } from '../gate/run.ts';
+import { GUARD_FLAGS } from '../preflight/index.ts';
 import { verdictLine } from '../report/index.ts';
 import type { RegisterCommand } from './main.ts';
 
@@ -16,8 +17,17 @@ export const register: RegisterCommand = (program, setExitCode) => {
     .option('--strict-security', 'let security findings fail the run', false)
     .option('--report-dir <dir>', 'where reports are written', 'reports')
     .option('--pacts <dir>', 'verify the pacts in this folder instead of running the consumer contracts')
+    .option(...GUARD_FLAGS.allowProduction, false)
+    .option(...GUARD_FLAGS.allowDestructive, false)
     .action(
-      async (options: { target?: string; strictSecurity: boolean; reportDir: string; pacts?: string }) => {
+      async (options: {
+        target?: string;
+        strictSecurity: boolean;
+        reportDir: string;
+        pacts?: string;
+        allowProduction: boolean;
+        allowDestructive: boolean;
+      }) => {
         const result = await runGate({
           target: options.target,
           env: process.env,
@@ -26,9 +36,11 @@ export const register: RegisterCommand = (program, setExitCode) => {
           pactDir: options.pacts,
           progress: createProgress(process.stdout),
           githubStepSummary: process.env.GITHUB_STEP_SUMMARY,
+          allowProduction: options.allowProduction,
+          allowDestructive: options.allowDestructive,
         });
         const { counts } = result.report;
-        const index = result.files.find((file) => file.endsWith('index.html'));
+        const index = result.files.filter((file) => file.endsWith('index.html')).at(-1);
         process.stdout.write(
           [
             '',

@@ -6,6 +6,7 @@
  * Exit 0 when thresholds hold, 1 when not.
  */
 import { runLoad } from '../load/run.ts';
+import { GUARD_FLAGS } from '../preflight/index.ts';
 import { positive } from './flags.ts';
 import type { RegisterCommand } from './main.ts';
 
@@ -16,6 +17,7 @@ interface LoadFlags {
   rateScale?: string;
   writeRunConfig?: string;
   allowProduction: boolean;
+  allowDestructive: boolean;
   maxRequests?: string;
   maxSeconds?: string;
   accounts?: string;
@@ -35,7 +37,8 @@ export const register: RegisterCommand = (program, setExitCode) => {
       '--write-run-config <file>',
       'write the run document for a plain `k6 run` (holds passwords) instead of running',
     )
-    .option('--allow-production', 'allow a production target (name production, or api.facilioo.de)', false)
+    .option(...GUARD_FLAGS.allowProduction, false)
+    .option(...GUARD_FLAGS.allowDestructive, false)
     .option('--max-requests <n>', 'probe request budget (default 100)')
     .option('--max-seconds <n>', 'probe time budget; for other scripts a cap on the run (seconds)')
     .option('--accounts <file>', 'load account pool: JSON list of { email, password }')
@@ -52,6 +55,7 @@ export const register: RegisterCommand = (program, setExitCode) => {
         rateScale: flags.rateScale === undefined ? undefined : positive('--rate-scale', flags.rateScale),
         writeRunConfig: flags.writeRunConfig,
         allowProduction: flags.allowProduction,
+        allowDestructive: flags.allowDestructive,
         maxRequests: maxRequests === undefined ? undefined : Math.floor(maxRequests),
         maxSeconds: flags.maxSeconds === undefined ? undefined : positive('--max-seconds', flags.maxSeconds),
         accountsFile: flags.accounts,

@@ -8,7 +8,10 @@ import { join, relative, resolve } from 'node:path';
 import { PROBE_DEFAULTS } from '../../load/lib/probe.ts';
 import { runProbe } from '../load/probe-driver.ts';
 import { EMBEDDED_LIMITS, refuseProduction } from '../load/run.ts';
+import { beforeRun, GUARD_FLAGS } from '../preflight/index.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
+import { toProbe } from '../report/inputs.ts';
+import { probeReport, reportsRootOf, writeRun } from '../report/runs.ts';
 import { loadTarget } from '../target/index.ts';
 import { positive } from './flags.ts';
 import type { RegisterCommand } from './main.ts';
@@ -19,6 +22,7 @@ interface ProbeFlags {
   maxRequests: string;
   maxSeconds: string;
   allowProduction: boolean;
+  allowDestructive: boolean;
   reportDir: string;
 }
 
@@ -30,24 +34,31 @@ export const register: RegisterCommand = (program, setExitCode) => {
     .option('--endpoint <route>', 'a route name or a path', 'recoverPassword')
     .option('--max-requests <n>', 'request budget', String(PROBE_DEFAULTS.maxRequests))
     .option('--max-seconds <n>', 'time budget in seconds', String(PROBE_DEFAULTS.maxSeconds))
-    .option('--allow-production', 'allow a production target (name production, or api.facilioo.de)', false)
+    .option(...GUARD_FLAGS.allowProduction, false)
+    .option(...GUARD_FLAGS.allowDestructive, false)
     .option('--report-dir <dir>', 'where rate-limit-probe.json goes', join('reports', 'load'))
     .action(async (flags: ProbeFlags) => {
       const maxRequests = Math.floor(positive('--max-requests', flags.maxRequests));
       const maxSeconds = positive('--max-seconds', flags.maxSeconds);
       const targetFile = flags.target ?? (process.env.FACILIOO_TARGET || undefined);
+      const started = Date.now();
+      let runTarget = { name: 'embedded', baseUrl: '' };
       let baseUrl: string;
       let paths: Record<string, string> | undefined;
       let close = async () => {};
       if (targetFile) {
         const target = loadTarget(targetFile, process.env);
-        refuseProduction(target, flags.allowProduction, targetFile);
+        const guard = { allowProduction: flags.allowProduction, probe: true, command: 'probe' };
+        refuseProduction(target, { ...guard, allowDestructive: flags.allowDestructive }, targetFile);
+        await beforeRun(target, { ...guard, allowDestructive: true });
         baseUrl = target.baseUrl;
         paths = target.paths;
+        runTarget = { name: target.name, baseUrl };
       } else {
         const { startReferenceApi } = await import('../reference-api/index.ts');
         const api = await startReferenceApi({ host: '127.0.0.1', port: 0, limits: EMBEDDED_LIMITS });
         baseUrl = api.baseUrl;
+        runTarget = { name: 'embedded', baseUrl };
         close = () => api.close();
         const l = EMBEDDED_LIMITS;
         process.stderr.write(
@@ -69,13 +80,25 @@ export const register: RegisterCommand = (program, setExitCode) => {
         });
         const file = resolve(flags.reportDir, 'rate-limit-probe.json');
         await writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
+        // The probe is a run of its own: its chart appears in its run's page, labelled, and nowhere else.
+        const probe = toProbe(result);
+        const gate = probeReport(probe, {
+          target: runTarget,
+          startedAt: new Date(started).toISOString(),
+          durationMs: Date.now() - started,
+        });
+        const run = await writeRun(gate, {
+          dir: reportsRootOf(resolve(flags.reportDir)),
+          kind: 'probe',
+          probe,
+        });
         const r = result.rateLimit;
         process.stdout.write(
           `${[
             r.limit === null
               ? `no rate limit found on ${r.endpoint} within ${r.requestsSent} requests`
               : `${r.endpoint}: ${r.limit} requests per ${r.windowSeconds ?? '?'} s (${r.algorithm}), refused with ${r.rejectStatus}, Retry-After ${r.retryAfterSeconds ?? 'not sent'}`,
-            `${r.requestsSent} requests sent; ${relative(process.cwd(), file)}`,
+            `${r.requestsSent} requests sent; ${relative(process.cwd(), file)}; report ${relative(process.cwd(), join(run.runDir, 'index.html'))}`,
           ].join('\n')}\n`,
         );
         setExitCode(r.limit === null ? 1 : 0);

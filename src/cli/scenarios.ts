@@ -3,6 +3,7 @@
  * underneath. Exit 0 when every behaviour check passed (security findings are listed, and fail
  * the run only with --strict-security), 1 when one failed, 2 for configuration errors.
  */
+import { GUARD_FLAGS } from '../preflight/index.ts';
 import { listChecks, runScenarioCommand, verdictLines } from '../scenarios/run-vitest.ts';
 import type { RegisterCommand } from './main.ts';
 
@@ -20,6 +21,8 @@ export const register: RegisterCommand = (program, setExitCode) => {
     .option('--trace', 'print every HTTP exchange, redacted', false)
     .option('--list', 'list the checks and exit', false)
     .option('--report-dir <dir>', 'where summary.json and junit.xml go', 'reports/scenarios')
+    .option(...GUARD_FLAGS.allowProduction, false)
+    .option(...GUARD_FLAGS.allowDestructive, false)
     .action(
       async (options: {
         target?: string;
@@ -28,6 +31,8 @@ export const register: RegisterCommand = (program, setExitCode) => {
         trace: boolean;
         list: boolean;
         reportDir: string;
+        allowProduction: boolean;
+        allowDestructive: boolean;
       }) => {
         if (options.list) {
           process.stdout.write(`${listChecks().join('\n')}\n`);
@@ -40,6 +45,8 @@ export const register: RegisterCommand = (program, setExitCode) => {
           trace: options.trace,
           reportDir: options.reportDir,
           env: process.env,
+          allowProduction: options.allowProduction,
+          allowDestructive: options.allowDestructive,
         });
         if (result.report) {
           const lines = verdictLines(result.report, options.strictSecurity);

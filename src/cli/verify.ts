@@ -10,6 +10,7 @@
  */
 import { PACT_DIR } from '../../contracts/pact-files.ts';
 import { ConfigError } from '../errors.ts';
+import { beforeRun, GUARD_FLAGS } from '../preflight/index.ts';
 import type { CheckResult } from '../report/types.ts';
 import { resolveTarget } from '../target/index.ts';
 import { brokerConfig, buildInfo } from '../verify/broker.ts';
@@ -27,6 +28,8 @@ interface VerifyFlags {
   reportDir: string;
   logLevel: string;
   verbose: boolean;
+  allowProduction: boolean;
+  allowDestructive: boolean;
 }
 
 export function checkLine(check: CheckResult): string {
@@ -52,6 +55,8 @@ export const register: RegisterCommand = (program, setExitCode) => {
     .option('--report-dir <dir>', 'where summary.json, junit.xml and verifier.log go', DEFAULT_REPORT_DIR)
     .option('--log-level <level>', `Pact log level: ${LOG_LEVELS.join(', ')}`, 'warn')
     .option('--verbose', "print the verifier's own output (redacted)", false)
+    .option(...GUARD_FLAGS.allowProduction, false)
+    .option(...GUARD_FLAGS.allowDestructive, false)
     .action(async (flags: VerifyFlags) => {
       const logLevel = flags.logLevel as (typeof LOG_LEVELS)[number];
       if (!LOG_LEVELS.includes(logLevel)) {
@@ -100,8 +105,14 @@ export const register: RegisterCommand = (program, setExitCode) => {
 
       const resolved = await resolveTarget({ file: flags.target, env });
       try {
+        const { skipDestructive } = await beforeRun(resolved.target, {
+          command: 'verify',
+          allowProduction: flags.allowProduction,
+          allowDestructive: flags.allowDestructive,
+          log: (line) => process.stderr.write(`verify: ${line}\n`),
+        });
         process.stderr.write(`verify: target "${resolved.target.name}" at ${resolved.target.baseUrl}\n`);
-        const result = await verifyPacts({ ...options, target: resolved.target });
+        const result = await verifyPacts({ ...options, target: resolved.target, skipDestructive });
         process.stdout.write(`${result.checks.map(checkLine).join('\n')}\n`);
         const count = (status: CheckResult['status']) =>
           result.checks.filter((check) => check.status === status).length;

@@ -1,14 +1,11 @@
 /** The consumer under contract: AuthClient, its token stores and the errors it throws. */
 export {
-  type ApiResponse,
   AuthClient,
   type AuthClientOptions,
-  DEFAULT_TIMEOUT_MS,
-  type Exchange,
   type LoginInput,
-  REFRESH_TOKEN_OBJECT_KEYS,
   type RequestOptions,
 } from './auth-client.ts';
+export { type ApiResponse, REFRESH_TOKEN_OBJECT_KEYS } from './bodies.ts';
 export {
   ApiError,
   AuthClientError,
@@ -20,3 +17,4 @@ export {
 } from './errors.ts';
 export { clientOptionsFor, rateLimitWaitMs } from './for-target.ts';
 export { FileTokenStore, MemoryTokenStore, type TokenPair, type TokenStore } from './token-store.ts';
+export { DEFAULT_TIMEOUT_MS, type Exchange } from './transport.ts';

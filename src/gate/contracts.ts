@@ -37,6 +37,29 @@ function firstLine(text: string): string {
   return (text.split('\n').find((line) => line.trim() !== '') ?? text).trim().slice(0, 500);
 }
 
+const PACT_HEADERS = [
+  /^(Error: )?Test failed for the following reasons:?$/,
+  /^Mock server failed with the following mismatches:?$/,
+];
+const STACK_LINE = /^(at |❯ |⎯)/;
+
+/**
+ * What a failed consumer test says, in one line: pact-js opens its error with a generic header
+ * ("Test failed for the following reasons:") and puts the mismatch — the request, what was
+ * expected and what came — below it. The header goes; the mismatch stays, so every report shows it.
+ */
+export function contractReason(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const isHeader = (line: string) => PACT_HEADERS.some((header) => header.test(line));
+  if (!lines.some(isHeader)) return firstLine(message);
+  const mismatch = lines.filter((line) => !isHeader(line) && !STACK_LINE.test(line));
+  if (mismatch.length === 0) return firstLine(message);
+  return `Pact mismatch: ${mismatch.slice(0, 16).join(' · ')}`.replace(/\s+/g, ' ').slice(0, 1000);
+}
+
 /** vitest's JSON report → one CheckResult per test; a file that failed to load is one failed check. */
 export function contractChecks(json: VitestJson): CheckResult[] {
   const checks: CheckResult[] = [];
@@ -65,7 +88,7 @@ export function contractChecks(json: VitestJson): CheckResult[] {
         durationMs: Math.round(test.duration ?? 0),
       };
       if (status === 'failed') {
-        check.reason = redactText(firstLine(test.failureMessages?.join('\n') ?? 'failed'));
+        check.reason = redactText(contractReason(test.failureMessages?.join('\n') ?? 'failed'));
       }
       checks.push(check);
     }

@@ -5,9 +5,10 @@
  * --strict-security), 1 otherwise; configuration errors surface as ConfigError (exit 2).
  */
 import { join, resolve } from 'node:path';
+import { beforeRun } from '../preflight/index.ts';
 import { redactValue } from '../redact/index.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
-import { mergeLayers, writeReports } from '../report/index.ts';
+import { mergeLayers, writeRun } from '../report/index.ts';
 import type { CheckResult, GateReport, LayerReport } from '../report/types.ts';
 import { ALL_CHECKS } from '../scenarios/checks/index.ts';
 import { runChecks } from '../scenarios/runner.ts';
@@ -29,6 +30,8 @@ export interface GateOptions {
   progress: Progress;
   /** `$GITHUB_STEP_SUMMARY`, passed in by the CLI (only src/target reads the environment). */
   githubStepSummary?: string | undefined;
+  allowProduction?: boolean;
+  allowDestructive?: boolean;
 }
 
 export interface GateResult {
@@ -49,6 +52,13 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const { target } = resolved;
   const layers: LayerReport[] = [];
   try {
+    // Before any layer and before reports/ is touched: a refused or unreachable target is exit 2.
+    const { skipDestructive } = await beforeRun(target, {
+      command: 'gate',
+      allowProduction: options.allowProduction ?? false,
+      allowDestructive: options.allowDestructive ?? false,
+      log: (line) => progress.line(line),
+    });
     progress.line(`gate: target "${target.name}" at ${target.baseUrl}`);
 
     // The contracts write into this run's own report folder, so parallel gates stay apart.
@@ -71,16 +81,21 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     }
 
     progress.layer('verification', 2, LAYERS, 'the pacts replayed against the target');
-    const verification = await verifyOrFail(target, reportDir, pactDir);
+    const verification = await verifyOrFail(target, reportDir, pactDir, skipDestructive);
     report(progress, verification.checks);
     layers.push(verification);
 
-    progress.layer('scenarios', 3, LAYERS, `${ALL_CHECKS.length} behaviour and security checks`);
+    // The run adds one verdict of its own (the target left as found): counted like any check.
+    const scenarioTotal = ALL_CHECKS.length + 1;
+    progress.layer('scenarios', 3, LAYERS, `${scenarioTotal} behaviour and security checks`);
     const scenarioStarted = Date.now();
     let done = 0;
     const checks = await runChecks(target, {
-      onResult: (result) => progress.check(result, ++done, ALL_CHECKS.length),
+      onResult: (result) => progress.check(result, ++done, scenarioTotal),
+      skipDestructive,
     });
+    const cleanup = checks.at(-1);
+    if (cleanup) progress.check(cleanup, ++done, scenarioTotal);
     layers.push({
       layer: 'scenarios',
       target: { name: target.name, baseUrl: target.baseUrl },
@@ -100,14 +115,17 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
       `${JSON.stringify(redactValue(layer), null, 2)}\n`,
     );
   }
+  const pactDir = options.pactDir ?? join(reportDir, 'pacts');
   const gate = mergeLayers(layers, {
     strictSecurity: options.strictSecurity,
     target: { name: target.name, baseUrl: target.baseUrl },
     startedAt,
     durationMs: Date.now() - started,
   });
-  const written = await writeReports(gate, {
+  const written = await writeRun(gate, {
     dir: reportDir,
+    kind: 'gate',
+    pactDir,
     ...(options.githubStepSummary ? { githubStepSummary: options.githubStepSummary } : {}),
   });
   return { exitCode: gate.verdict === 'fail' ? 1 : 0, report: gate, files: written.files };
@@ -118,6 +136,7 @@ async function verifyOrFail(
   target: Parameters<typeof verifyPacts>[0]['target'],
   reportDir: string,
   pactDir: string,
+  skipDestructive: string | undefined,
 ): Promise<LayerReport> {
   const started = Date.now();
   try {
@@ -125,6 +144,7 @@ async function verifyOrFail(
       target,
       reportDir: resolve(reportDir, 'verification'),
       pactDir,
+      skipDestructive,
     });
     return result.report;
   } catch (error) {

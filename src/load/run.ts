@@ -11,8 +11,9 @@ import { PROBE_EMAIL } from '../../load/lib/endpoints.ts';
 import { PROBE_DEFAULTS } from '../../load/lib/probe.ts';
 import { getProfile } from '../../load/lib/profiles.ts';
 import { ConfigError } from '../errors.ts';
+import { beforeRun, guardTarget } from '../preflight/index.ts';
 import type { LimitsOptions } from '../reference-api/rate-limiter.ts';
-import { isProductionTarget, type ResolvedTarget, resolveTarget } from '../target/index.ts';
+import { type ResolvedTarget, resolveTarget } from '../target/index.ts';
 import { bundleScript, resolveScript, scriptName } from './bundle.ts';
 import { type Env, k6Version, requireK6, runK6, supportsDashboardExport } from './k6.ts';
 import { buildRunConfig, type LoadRunConfig, readAccountsFile, writeRunConfig } from './run-config.ts';
@@ -24,6 +25,8 @@ export interface LoadRunOptions {
   timeScale?: number | undefined;
   rateScale?: number | undefined;
   allowProduction: boolean;
+  /** On a production target, a probe (which bursts the rate limit) also needs this. */
+  allowDestructive?: boolean;
   maxRequests?: number | undefined;
   maxSeconds?: number | undefined;
   accountsFile?: string | undefined;
@@ -62,17 +65,27 @@ export function timeBound(
   return Math.min(options.maxSeconds ?? Number.POSITIVE_INFINITY, profile.maxSeconds) + 120;
 }
 
-/** Load and probes belong on staging: production only when the user says so, before anything is sent. */
+/**
+ * Load and probes belong on staging: production only when the user says so, before anything is
+ * sent (src/preflight's guard, as every command). A probe bursts the rate limit on purpose, so on
+ * production it also needs --allow-destructive.
+ */
 export function refuseProduction(
-  target: { name: string; baseUrl: string },
-  allowProduction: boolean,
+  target: { name: string; baseUrl: string; production?: boolean },
+  options: { allowProduction: boolean; allowDestructive?: boolean; probe: boolean; command: string },
   where: string,
 ): void {
-  if (isProductionTarget(target) && !allowProduction) {
-    throw new ConfigError(`target "${target.name}" (${target.baseUrl}) is production`, {
-      where,
-      hint: 'load and probes belong on staging; pass --allow-production only if you really mean production',
-    });
+  const { skipDestructive } = guardTarget(target, {
+    command: options.command,
+    allowProduction: options.allowProduction,
+    allowDestructive: options.allowDestructive ?? false,
+    where,
+  });
+  if (options.probe && skipDestructive) {
+    throw new ConfigError(
+      `${options.command}: target "${target.name}" (${target.baseUrl}) is production and the probe bursts its rate limit; nothing was sent — pass --allow-destructive as well if you really mean it`,
+      { where },
+    );
   }
 }
 
@@ -126,7 +139,10 @@ export async function runLoad(options: LoadRunOptions): Promise<number> {
   const workDir = await mkdtemp(join(tmpdir(), 'facilioo-load-'));
   try {
     const { target } = resolved;
-    refuseProduction(target, options.allowProduction, targetFile ?? 'FACILIOO_BASE_URL');
+    const where = targetFile ?? 'FACILIOO_BASE_URL';
+    const guard = { allowProduction: options.allowProduction, probe, command: 'load' };
+    refuseProduction(target, { ...guard, allowDestructive: options.allowDestructive }, where);
+    await beforeRun(target, { ...guard, allowDestructive: true, where, log });
     const describe = resolved.reference
       ? `the embedded reference API at ${target.baseUrl} (limiter: ${EMBEDDED_LIMITS.algorithm} ${EMBEDDED_LIMITS.permitLimit} per ${EMBEDDED_LIMITS.windowSeconds} s on recover-password)`
       : `target ${target.name} (${target.baseUrl}) from ${targetFile}`;

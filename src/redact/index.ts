@@ -73,6 +73,25 @@ export function registerSecret(value: string | number | undefined | null): void 
   }
 }
 
+/**
+ * Registers what a JSON-like value (a request or response body) carries under sensitive keys,
+ * at any depth: every string below such a key — so `refreshToken: { value }` counts, as
+ * redactValue masks it — and numbers only directly under one (`recoveryCode: 123456`), so an
+ * `expiresIn: 3600` beside a nested token does not mask every 3600 in the output.
+ */
+export function registerSecretsIn(value: unknown): void {
+  const visit = (node: unknown, key: string, under: boolean, seen: Set<object>): void => {
+    const sensitive = under || isSensitiveKey(key);
+    if (typeof node === 'string' && sensitive) registerSecret(node);
+    else if (typeof node === 'number' && isSensitiveKey(key)) registerSecret(node);
+    else if (node !== null && typeof node === 'object' && !seen.has(node)) {
+      seen.add(node);
+      for (const [name, item] of Object.entries(node)) visit(item, name, sensitive, seen);
+    }
+  };
+  visit(value, '', false, new Set());
+}
+
 /** For tests that need a clean slate; production code never unregisters. */
 export function clearRegisteredSecrets(): void {
   secrets.clear();

@@ -108,6 +108,8 @@ export class AccountStore {
   readonly #byEmail = new Map<string, AccountRecord>();
   readonly #byId = new Map<number, AccountRecord>();
   readonly #hashes = new Map<number, Buffer>();
+  /** Replaced hashes that still log in: only the `old-password-still-works` defect keeps them. */
+  readonly #kept = new Map<number, Buffer[]>();
   readonly #pepper = randomBytes(32);
   readonly #dummyHash: Buffer;
 
@@ -141,10 +143,15 @@ export class AccountStore {
     const account = this.byEmail(email);
     const expected = account ? this.#hashes.get(account.id)! : this.#dummyHash;
     const actual = this.#hash(account?.id ?? 0, password);
-    return timingSafeEqual(expected, actual) && account ? account : undefined;
+    const kept = account ? (this.#kept.get(account.id) ?? []) : [];
+    const matches = [expected, ...kept].some((hash) => timingSafeEqual(hash, actual));
+    return matches && account ? account : undefined;
   }
 
-  setPassword(id: number, password: string): void {
+  setPassword(id: number, password: string, { keepOld = false } = {}): void {
+    const old = this.#hashes.get(id);
+    if (keepOld && old) this.#kept.set(id, [...(this.#kept.get(id) ?? []), old]);
+    else this.#kept.delete(id);
     this.#hashes.set(id, this.#hash(id, password));
   }
 

@@ -81,12 +81,22 @@ export function sendProblem(reply: FastifyReply, problem: HttpProblem, ctx: ApiC
   reply.code(problem.status);
   for (const [name, value] of Object.entries(problem.headers)) {
     if (name === 'www-authenticate' && ctx.defects.has('no-www-authenticate')) continue;
-    reply.header(name, value);
+    const basic = name === 'www-authenticate' && ctx.defects.has('www-authenticate-basic');
+    reply.header(name, basic ? 'Basic realm="facilioo"' : value);
   }
   if (ctx.defects.has('problem-json-missing')) {
     return reply.type('text/plain; charset=utf-8').send(`${problem.title}: ${problem.detail}`);
   }
-  return reply.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.body()));
+  return reply.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problemBodyDefects(problem, ctx)));
+}
+
+function problemBodyDefects(problem: HttpProblem, ctx: ApiContext): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...problem.body() };
+  if (ctx.defects.has('problem-status-mismatch')) body.status = problem.status === 400 ? 500 : 400;
+  if (ctx.defects.has('error-stack-trace') && problem.status === 401) {
+    body.detail = `${String(body.detail)}\n    at AccountStore.authenticate (/app/src/accounts.ts:118:11)\n    at Object.login (/app/src/routes/auth.ts:61:30)`;
+  }
+  return body;
 }
 
 /** Parses a body with a zod schema; a failure is a 400 that names each field and what it needs. */
@@ -127,7 +137,26 @@ export async function authenticate(request: FastifyRequest, ctx: ApiContext): Pr
   if (!token) {
     throw unauthorized('this endpoint needs an access token: send Authorization: Bearer <accessToken>');
   }
+  if (ctx.defects.has('malformed-token-500') && token.split('.').length !== 3) {
+    throw new Error('cannot read the token: expected three segments');
+  }
   const check = await ctx.tokens.checkAccessToken(token);
+  if (!check.ok && check.reason === 'the token has expired' && ctx.defects.has('expired-token-403')) {
+    throw new HttpProblem(403, 'Forbidden', 'the access token has expired');
+  }
   if (!check.ok) throw unauthorized(`the access token is not valid: ${check.reason}`, check.reason);
   return check.account;
+}
+
+/** The limiter's refusal, as the configured policy words it. */
+export function rateLimited(ctx: ApiContext, seconds: number): HttpProblem {
+  const { limits } = ctx.options;
+  const sendRetryAfter = limits.retryAfter && !ctx.defects.has('rate-limit-no-retry-after');
+  const told = ctx.defects.has('retry-after-too-short') ? 1 : seconds;
+  return new HttpProblem(
+    limits.rejectStatus,
+    limits.rejectStatus === 429 ? 'Too Many Requests' : 'Service Unavailable',
+    `the rate limit DefaultRateLimitAuth is exhausted; a permit is free again in ${told} s`,
+    sendRetryAfter ? { headers: { 'retry-after': String(told) } } : {},
+  );
 }

@@ -14,6 +14,8 @@ export const BLOCK_MS = 24 * 60 * 60 * 1000;
 
 interface RecoveryState {
   code: string | undefined;
+  /** Earlier codes, kept only by the `old-code-valid-after-new` defect. */
+  replaced: string[];
   codeExpiresAt: number;
   failedAttempts: number;
   blockedUntil: number | undefined;
@@ -29,7 +31,7 @@ export interface RecoverySnapshot {
 export type AttemptOutcome =
   | { outcome: 'accepted' }
   | { outcome: 'wrong'; attemptsLeft: number }
-  | { outcome: 'blocked'; blockedUntil: number };
+  | { outcome: 'blocked'; blockedUntil: number; rightCode: boolean };
 
 export function newRecoveryCode(): string {
   return String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -51,12 +53,15 @@ export class RecoveryBook {
   /** Issues a new code for the account, replacing any earlier one. */
   issueCode(accountId: number): string {
     const state = this.#state(accountId);
+    if (state.code !== undefined && this.defects.has('old-code-valid-after-new'))
+      state.replaced.push(state.code);
     state.code = newRecoveryCode();
     state.codeExpiresAt = this.clock.now() + this.codeTtlMs;
     if (this.defects.has('new-code-lifts-block')) {
       state.failedAttempts = 0;
       state.blockedUntil = undefined;
     }
+    if (this.defects.has('new-code-resets-count')) state.failedAttempts = 0;
     return state.code;
   }
 
@@ -64,12 +69,27 @@ export class RecoveryBook {
   async attempt(accountId: number, submitted: string): Promise<AttemptOutcome> {
     const state = this.#state(accountId);
     const now = this.clock.now();
-    const matches = state.code !== undefined && now < state.codeExpiresAt && sameCode(state.code, submitted);
-    if (state.blockedUntil !== undefined && !(matches && this.defects.has('right-code-while-blocked'))) {
-      return { outcome: 'blocked', blockedUntil: state.blockedUntil };
+    const blockedBefore = state.blockedUntil;
+    // Check-then-act: the block was read before this await (a slow code lookup), and not again after it.
+    if (this.defects.has('lockout-check-then-act')) await delay(200);
+    const expiresAt = this.defects.has('recovery-code-expires-early')
+      ? state.codeExpiresAt - this.codeTtlMs + 60_000
+      : state.codeExpiresAt;
+    const live = now < expiresAt || this.defects.has('recovery-code-never-expires');
+    const matches =
+      (state.code !== undefined && live && sameCode(state.code, submitted)) ||
+      state.replaced.some((code) => sameCode(code, submitted));
+    const blocked = this.defects.has('lockout-check-then-act') ? blockedBefore : state.blockedUntil;
+    if (blocked !== undefined && !(matches && this.defects.has('right-code-while-blocked'))) {
+      return { outcome: 'blocked', blockedUntil: blocked, rightCode: matches };
     }
     if (matches) {
-      state.code = undefined;
+      // Compare, then consume after an await: concurrent submissions of the code all pass.
+      if (this.defects.has('recovery-code-race')) await delay(50);
+      if (!this.defects.has('recovery-code-reusable')) {
+        state.code = undefined;
+        state.replaced = [];
+      }
       state.failedAttempts = 0;
       state.blockedUntil = undefined;
       return { outcome: 'accepted' };
@@ -82,20 +102,31 @@ export class RecoveryBook {
     } else {
       state.failedAttempts++;
     }
-    const threshold = this.defects.has('lockout-after-six')
-      ? WRONG_CODES_BEFORE_BLOCK + 1
-      : WRONG_CODES_BEFORE_BLOCK;
+    const threshold = this.#threshold();
     if (state.failedAttempts >= threshold) {
-      state.blockedUntil = now + (this.defects.has('lockout-one-hour') ? BLOCK_MS / 24 : BLOCK_MS);
-      return { outcome: 'blocked', blockedUntil: state.blockedUntil };
+      state.blockedUntil = now + this.#blockMs();
+      return { outcome: 'blocked', blockedUntil: state.blockedUntil, rightCode: false };
     }
     return { outcome: 'wrong', attemptsLeft: threshold - state.failedAttempts };
   }
 
   unblock(accountId: number): void {
     const state = this.#state(accountId);
-    state.failedAttempts = 0;
+    if (!this.defects.has('unblock-keeps-count')) state.failedAttempts = 0;
+    if (this.defects.has('unblock-voids-code')) state.code = undefined;
     state.blockedUntil = undefined;
+  }
+
+  #threshold(): number {
+    if (this.defects.has('lockout-after-six')) return WRONG_CODES_BEFORE_BLOCK + 1;
+    if (this.defects.has('lockout-after-four')) return WRONG_CODES_BEFORE_BLOCK - 1;
+    return WRONG_CODES_BEFORE_BLOCK;
+  }
+
+  #blockMs(): number {
+    if (this.defects.has('lockout-one-hour')) return BLOCK_MS / 24;
+    if (this.defects.has('lockout-two-days')) return BLOCK_MS * 2;
+    return BLOCK_MS;
   }
 
   snapshot(accountId: number): RecoverySnapshot {
@@ -112,7 +143,7 @@ export class RecoveryBook {
   #state(accountId: number): RecoveryState {
     let state = this.#states.get(accountId);
     if (!state) {
-      state = { code: undefined, codeExpiresAt: 0, failedAttempts: 0, blockedUntil: undefined };
+      state = { code: undefined, replaced: [], codeExpiresAt: 0, failedAttempts: 0, blockedUntil: undefined };
       this.#states.set(accountId, state);
     }
     if (state.blockedUntil !== undefined && this.clock.now() >= state.blockedUntil) {

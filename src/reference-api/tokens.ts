@@ -14,6 +14,7 @@ import type { AccountRecord, AccountStore } from './accounts.ts';
 import type { Clock } from './clock.ts';
 import type { DefectSet } from './defects.ts';
 import type { KeyRing } from './keys.ts';
+import { accessClaimDefects, accessLifetime, jtiOf, subjectClaim } from './token-defects.ts';
 
 export interface TokenSettings {
   issuer: string;
@@ -33,6 +34,8 @@ export type TokenCheck = { ok: true; account: AccountRecord } | { ok: false; rea
 
 /** The audience the `wrong-audience` defect issues tokens for. */
 export const WRONG_AUDIENCE = 'another-app.facilioo.test';
+/** The issuer the `wrong-issuer` defect issues tokens as. */
+export const WRONG_ISSUER = 'another-api.facilioo.test';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -41,11 +44,14 @@ interface RefreshEntry {
   family: string;
   accountId: number;
   state: 'active' | 'spent';
+  spentAt?: number;
 }
 
 interface Family {
   accountId: number;
   revoked: boolean;
+  /** The login's access token: only the `refresh-access-token-stale` defect hands it out again. */
+  loginAccessToken?: string;
 }
 
 interface Claims {
@@ -64,6 +70,8 @@ export class TokenService {
   readonly #familiesByAccount = new Map<number, Set<string>>();
   /** Only filled under the `access-token-not-jwt` defect, which hands out opaque tokens. */
   readonly #opaqueTokens = new Map<string, { accountId: number; exp: number }>();
+  /** Accounts whose future families start revoked: the `password-change-revokes-later-sessions` defect. */
+  readonly #revokeLater = new Set<number>();
 
   constructor(
     readonly keys: KeyRing,
@@ -78,20 +86,24 @@ export class TokenService {
     this.#families.clear();
     this.#familiesByAccount.clear();
     this.#opaqueTokens.clear();
+    this.#revokeLater.clear();
   }
 
   /** A new pair; with no family given, the pair starts a new one (a login). */
-  async issuePair(account: AccountRecord, family: string = this.#newFamily(account.id)): Promise<TokenPair> {
+  async issuePair(
+    account: AccountRecord,
+    family: string = this.#newFamily(account.id),
+    viaRefresh = false,
+  ): Promise<TokenPair> {
     const nbf = Math.floor(this.clock.now() / 1000);
     const base = {
       nbf,
-      exp: nbf + this.settings.accessTokenSeconds,
-      iss: this.settings.issuer,
+      exp: nbf + accessLifetime(this.defects, this.settings.accessTokenSeconds),
+      iss: this.defects.has('wrong-issuer') ? WRONG_ISSUER : this.settings.issuer,
       aud: this.defects.has('wrong-audience') ? WRONG_AUDIENCE : this.settings.audience,
-      sub: this.defects.has('sub-as-string')
-        ? String(account.id)
-        : { accountId: account.id, companyId: account.companyId },
+      sub: subjectClaim(this.defects, account, viaRefresh),
     };
+    const access = accessClaimDefects(this.defects, base);
     const jti = randomUUID();
     const refreshClaims = {
       ...base,
@@ -101,10 +113,12 @@ export class TokenService {
     };
     // Both signatures run on libuv's pool at once.
     const [accessToken, refreshToken] = await Promise.all([
-      this.defects.has('access-token-not-jwt') ? this.#opaque(account.id, base.exp) : this.#sign(base),
+      this.defects.has('access-token-not-jwt') ? this.#opaque(account.id, base.exp) : this.#sign(access),
       this.#sign(refreshClaims),
     ]);
     this.#refreshTokens.set(jti, { family, accountId: account.id, state: 'active' });
+    const record = this.#families.get(family);
+    if (record && !viaRefresh) record.loginAccessToken ??= accessToken;
     return { accessToken, refreshToken };
   }
 
@@ -125,7 +139,17 @@ export class TokenService {
     if (claims.token_use !== undefined && !this.defects.has('refresh-token-as-access')) {
       return { ok: false, reason: 'a refresh token is not an access token' };
     }
-    return this.#claimsAccount(claims, { ignoreExpiry: this.defects.has('expired-token-accepted') });
+    if (
+      this.defects.has('access-token-expires-early') &&
+      typeof claims.exp === 'number' &&
+      this.clock.now() / 1000 >= claims.exp - 300
+    ) {
+      return { ok: false, reason: 'the token has expired' };
+    }
+    return this.#claimsAccount(claims, {
+      ignoreExpiry: this.defects.has('expired-token-accepted'),
+      extraLeewaySeconds: this.defects.has('expired-token-grace-hour') ? 3600 : 0,
+    });
   }
 
   /**
@@ -137,7 +161,9 @@ export class TokenService {
     const decoded = await this.#verify(token, 'refresh');
     if (!decoded.ok) return decoded;
     const { claims } = decoded;
-    const owner = this.#claimsAccount(claims, { ignoreExpiry: false });
+    const owner = this.#claimsAccount(claims, {
+      ignoreExpiry: this.defects.has('refresh-token-never-expires'),
+    });
     if (!owner.ok) return owner;
     if (claims.token_use !== 'refresh') {
       if (!this.defects.has('access-token-as-refresh')) {
@@ -151,15 +177,23 @@ export class TokenService {
       return { ok: false, reason: 'the refresh token is unknown' };
     }
     if (family.revoked) return { ok: false, reason: 'the refresh token has been revoked' };
-    if (entry.state === 'spent' && !this.defects.has('refresh-token-reusable')) {
+    const inGrace =
+      this.defects.has('refresh-reuse-grace') &&
+      entry.spentAt !== undefined &&
+      this.clock.now() - entry.spentAt < 60_000;
+    if (entry.state === 'spent' && !this.defects.has('refresh-token-reusable') && !inGrace) {
       if (!this.defects.has('no-family-revocation')) family.revoked = true;
       return { ok: false, reason: 'the refresh token was already used; its token family is revoked' };
     }
     if (this.defects.has('refresh-race')) await delay(5);
     if (!this.defects.has('refresh-token-reusable') && !this.defects.has('refresh-not-rotated')) {
       entry.state = 'spent';
+      entry.spentAt ??= this.clock.now();
     }
-    const pair = await this.issuePair(owner.account, entry.family);
+    const issued = await this.issuePair(owner.account, entry.family, true);
+    if (this.defects.has('refresh-new-token-dead')) this.#refreshTokens.delete(jtiOf(issued.refreshToken));
+    const stale = this.defects.has('refresh-access-token-stale') ? family.loginAccessToken : undefined;
+    const pair = stale ? { ...issued, accessToken: stale } : issued;
     return {
       ok: true,
       pair: this.defects.has('refresh-not-rotated') ? { ...pair, refreshToken: token } : pair,
@@ -168,6 +202,7 @@ export class TokenService {
 
   /** Revokes every refresh token family of the account (after a password change). */
   revokeAccount(accountId: number): void {
+    if (this.defects.has('password-change-revokes-later-sessions')) this.#revokeLater.add(accountId);
     for (const family of this.#familiesByAccount.get(accountId) ?? []) {
       const entry = this.#families.get(family);
       if (entry) entry.revoked = true;
@@ -176,7 +211,7 @@ export class TokenService {
 
   #newFamily(accountId: number): string {
     const family = randomUUID();
-    this.#families.set(family, { accountId, revoked: false });
+    this.#families.set(family, { accountId, revoked: this.#revokeLater.has(accountId) });
     let families = this.#familiesByAccount.get(accountId);
     if (!families) {
       families = new Set();
@@ -209,10 +244,16 @@ export class TokenService {
     const header = parseJsonPart(headerPart);
     if (!header) return { ok: false, reason: 'the token header is not base64url JSON' };
     const lenient = use === 'access';
+    const unverified =
+      (lenient && this.defects.has('signature-not-verified')) ||
+      (!lenient && this.defects.has('refresh-signature-not-verified'));
+    const unsigned =
+      (lenient && this.defects.has('alg-none-accepted')) ||
+      (!lenient && this.defects.has('refresh-alg-none-accepted'));
     let payload: Uint8Array | undefined;
     switch (header.alg) {
       case 'RS256':
-        if (lenient && this.defects.has('signature-not-verified')) {
+        if (unverified) {
           payload = Buffer.from(payloadPart, 'base64url');
         } else {
           payload = await this.#verifyRs256(token);
@@ -220,7 +261,7 @@ export class TokenService {
         }
         break;
       case 'none':
-        if (!(lenient && this.defects.has('alg-none-accepted'))) {
+        if (!unsigned) {
           return { ok: false, reason: 'alg "none" is not accepted' };
         }
         payload = Buffer.from(payloadPart, 'base64url');
@@ -264,15 +305,26 @@ export class TokenService {
     });
   }
 
-  #claimsAccount(claims: Claims, { ignoreExpiry }: { ignoreExpiry: boolean }): TokenCheck {
+  #claimsAccount(
+    claims: Claims,
+    { ignoreExpiry, extraLeewaySeconds = 0 }: { ignoreExpiry: boolean; extraLeewaySeconds?: number },
+  ): TokenCheck {
     const now = this.clock.now() / 1000;
     const leeway = this.settings.leewaySeconds;
-    if (typeof claims.nbf !== 'number' || typeof claims.exp !== 'number') {
+    const exp = claims.exp === undefined && this.defects.has('exp-missing') ? Infinity : claims.exp;
+    if (typeof claims.nbf !== 'number' || typeof exp !== 'number') {
       return { ok: false, reason: 'the token lacks numeric nbf and exp claims' };
     }
-    if (now + leeway < claims.nbf) return { ok: false, reason: 'the token is not valid yet' };
-    if (now - leeway >= claims.exp && !ignoreExpiry) return { ok: false, reason: 'the token has expired' };
-    if (claims.iss !== this.settings.issuer) return { ok: false, reason: 'the token has another issuer' };
+    if (now + leeway < claims.nbf && !this.defects.has('nbf-in-future')) {
+      return { ok: false, reason: 'the token is not valid yet' };
+    }
+    if (now - leeway - extraLeewaySeconds >= exp && !ignoreExpiry) {
+      return { ok: false, reason: 'the token has expired' };
+    }
+    const issuers = this.defects.has('wrong-issuer')
+      ? [this.settings.issuer, WRONG_ISSUER]
+      : [this.settings.issuer];
+    if (!issuers.includes(claims.iss as string)) return { ok: false, reason: 'the token has another issuer' };
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     const acceptable = this.defects.has('wrong-audience')
       ? [this.settings.audience, WRONG_AUDIENCE]
@@ -285,9 +337,17 @@ export class TokenService {
     let companyId: unknown;
     if (typeof sub === 'object' && sub !== null && !Array.isArray(sub)) {
       ({ accountId, companyId } = sub as { accountId?: unknown; companyId?: unknown });
-    } else if (typeof sub === 'string' && this.defects.has('sub-as-string') && /^\d+$/.test(sub)) {
+    } else if (
+      typeof sub === 'string' &&
+      (this.defects.has('sub-as-string') || this.defects.has('refresh-sub-as-string')) &&
+      /^\d+$/.test(sub)
+    ) {
       accountId = Number(sub);
       companyId = this.accounts().byId(Number(sub))?.companyId;
+    }
+    if (this.defects.has('sub-ids-as-strings')) {
+      accountId = typeof accountId === 'string' ? Number(accountId) : accountId;
+      companyId = typeof companyId === 'string' ? Number(companyId) : companyId;
     }
     if (!Number.isSafeInteger(accountId) || !Number.isSafeInteger(companyId)) {
       return { ok: false, reason: 'the sub claim is not {"accountId": n, "companyId": n}' };

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { escapeHtml as h, jsonForScript } from './escape.ts';
+import { historySection, runLabel, thresholdTable } from './html-runs.ts';
 import type { InputNote, LatencyRow, PactView, ProbeResult } from './inputs.ts';
 import { bySeverity, verdictLine } from './markdown.ts';
 import type { CheckResult, GateReport } from './types.ts';
@@ -20,6 +21,8 @@ export interface PageData {
   latency: LatencyRow[];
   notes: InputNote[];
   generatedAt: string;
+  /** Where the limiter's window began on the probe's clock (ms; negative: before its first request). */
+  probeWindowStartMs?: number | null;
 }
 
 /**
@@ -82,6 +85,7 @@ ${SLOTS.css}
   ${count('findings', gate.counts.findings, 'security findings')}
 </section>
 ${findingsSection(gate)}
+${historySection(gate)}
 <section id="checks">
   <h2>Checks</h2>
   <div class="filters" role="search">
@@ -116,8 +120,9 @@ ${checks.map((check) => checkRow(check, gate.strictSecurity)).join('\n')}
   <p class="explain">The document names a rate-limit policy (<code>DefaultRateLimitAuth</code>) but gives no numbers.
   The probe sends a bounded number of requests and finds them out; each dot below is one request, placed by when it
   was sent and coloured by the status it got. The dashed lines mark the limit it found and the window length.</p>
+  ${data.probe ? `<p class="run-label" id="probe-label">Probe of ${h(runLabel(gate))}</p>` : ''}
   ${probeFacts(data.probe)}
-  ${data.probe?.timeline?.length ? '<div class="chart"><canvas id="probe-chart" role="img" aria-label="rate-limit probe requests over time"></canvas></div>' : ''}
+  ${data.probe?.timeline?.length ? `<div class="chart"><canvas id="probe-chart" role="img" aria-label="rate-limit probe requests over time, ${h(runLabel(gate))}"></canvas></div>` : ''}
   ${data.probe && !data.probe.timeline?.length ? '<p class="note">The probe result has no request timeline to draw.</p>' : ''}
   ${notesFor(data.notes, 'probe')}
 </section>
@@ -125,6 +130,8 @@ ${checks.map((check) => checkRow(check, gate.strictSecurity)).join('\n')}
   <h2>Load latency per endpoint</h2>
   <p class="explain">From the k6 summaries of the load runs: the median and the 95th and 99th percentile of request
   duration, per endpoint, in milliseconds. Thresholds on these decide whether a load run passes.</p>
+  ${data.latency.length || gate.thresholds?.length ? `<p class="run-label">Load of ${h(runLabel(gate))}</p>` : ''}
+  ${thresholdTable(gate.thresholds)}
   ${data.latency.length ? '<div class="chart"><canvas id="latency-chart" role="img" aria-label="latency percentiles per endpoint"></canvas></div>' : ''}
   ${latencyTable(data.latency)}
   ${notesFor(data.notes, 'load')}

@@ -5,6 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { Threshold } from './types.ts';
 
 export interface PactInteractionView {
   description: string;
@@ -131,7 +132,8 @@ export async function readProbe(file: string, notes: InputNote[]): Promise<Probe
   } catch {
     notes.push({
       input: 'probe',
-      message: 'no probe run yet: `facilioo-auth probe` (or, with k6, `facilioo-auth load rate-limit-probe`)',
+      message:
+        'no probe in this run: `facilioo-auth probe` (or, with k6, `facilioo-auth load rate-limit-probe`) is a run of its own, listed under Earlier runs',
     });
     return undefined;
   }
@@ -201,7 +203,7 @@ export async function readLoadSummaries(loadDir: string, notes: InputNote[]): Pr
       input: 'load',
       message:
         names.length === 0
-          ? 'no load run yet: `facilioo-auth load <script> --profile smoke` writes reports/load/<run>-summary.json'
+          ? 'no load in this run: `facilioo-auth load <script> --profile smoke` writes reports/load/<run>-summary.json'
           : 'the k6 summaries hold no per-endpoint `http_req_duration{endpoint:…}` metrics',
     });
   }
@@ -262,4 +264,62 @@ function describe(error: unknown): string {
     : error instanceof Error
       ? error.message
       : String(error);
+}
+
+const THRESHOLDS_SUFFIX = '-thresholds.json';
+
+/**
+ * `<run>-thresholds.json` files the load harness writes next to each k6 summary:
+ * `{ thresholds: [{ metric, expression, ok, value }] }`. Only the run's own folder is read.
+ */
+export async function readThresholds(loadDir: string, notes: InputNote[]): Promise<Threshold[]> {
+  let names: string[];
+  try {
+    names = (await readdir(loadDir)).filter((name) => name.endsWith(THRESHOLDS_SUFFIX)).sort();
+  } catch {
+    return [];
+  }
+  const thresholds: Threshold[] = [];
+  for (const name of names) {
+    const file = join(loadDir, name);
+    try {
+      const json = record(JSON.parse(await readFile(file, 'utf8')), 'the file');
+      if (!Array.isArray(json.thresholds)) throw new Error('thresholds is not a list');
+      for (const raw of json.thresholds) {
+        const entry = record(raw, 'a threshold');
+        thresholds.push({
+          run: basename(name, THRESHOLDS_SUFFIX),
+          metric: String(entry.metric ?? '?'),
+          expression: String(entry.expression ?? '?'),
+          ok: entry.ok === true,
+          value: typeof entry.value === 'number' && Number.isFinite(entry.value) ? entry.value : null,
+        });
+      }
+    } catch (error) {
+      notes.push({ input: 'load', message: `${file} was left out: ${describe(error)}` });
+    }
+  }
+  return thresholds;
+}
+
+/**
+ * Where the limiter's window began, in ms on the probe's clock (0 = its first request; negative
+ * when the window opened before the probe started): a readmission after a rejection marks a
+ * window boundary, and whole windows before it reach back to the first request.
+ */
+export function windowStartMs(probe: ProbeResult): number | null {
+  const { windowSeconds, rejectStatus } = probe.rateLimit;
+  const timeline = probe.timeline ?? [];
+  if (windowSeconds === null || windowSeconds <= 0 || rejectStatus === null || timeline.length === 0)
+    return null;
+  const windowMs = windowSeconds * 1000;
+  const first = timeline[0]!.t;
+  let rejected = false;
+  for (const point of timeline) {
+    if (point.status === rejectStatus) rejected = true;
+    else if (rejected && point.status >= 200 && point.status < 300) {
+      return point.t - Math.ceil((point.t - first) / windowMs) * windowMs;
+    }
+  }
+  return null;
 }

@@ -43,6 +43,8 @@ export function renderMarkdown(gate: GateReport): string {
     '',
   ];
 
+  if (gate.run) lines.push(`This run's own reports: \`${gate.run.dir}/\`.`, '');
+
   const gating = checks.filter((check) => failsRun(check, gate.strictSecurity));
   if (gating.length > 0) {
     lines.push('### Failures', '', '| layer | check | rule | what happened |', '|---|---|---|---|');
@@ -74,6 +76,21 @@ export function renderMarkdown(gate: GateReport): string {
     lines.push('');
   }
 
+  if (gate.thresholds?.length) {
+    lines.push(
+      `### Load thresholds (target ${cell(gate.target.name)}, run started ${gate.startedAt})`,
+      '',
+      '| threshold | run | metric | expression | value |',
+      '|---|---|---|---|---:|',
+    );
+    for (const t of gate.thresholds) {
+      lines.push(
+        `| ${t.ok ? '✅ pass' : '❌ fail'} | ${cell(t.run)} | ${cell(t.metric)} | ${cell(t.expression)} | ${t.value === null ? '–' : Math.round(t.value * 100) / 100} |`,
+      );
+    }
+    lines.push('');
+  }
+
   for (const layer of gate.layers) lines.push(...layerTable(layer));
 
   const skipped = checks.filter((check) => check.status === 'skipped');
@@ -91,7 +108,24 @@ export function renderMarkdown(gate: GateReport): string {
     }
     lines.push('');
   }
+  lines.push(...historyTable(gate));
   return `${lines.join('\n')}\n`;
+}
+
+function historyTable(gate: GateReport): string[] {
+  if (!gate.history?.length) return [];
+  const lines = [
+    '### Earlier runs',
+    '',
+    '| started | run | target | verdict | passed | failed | skipped | findings | took |',
+    '|---|---|---|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const run of gate.history) {
+    lines.push(
+      `| [${run.startedAt}](${run.page}) | ${run.kind} | ${cell(run.target.name)} | ${run.verdict} | ${run.counts.passed} | ${run.counts.failed} | ${run.counts.skipped} | ${run.counts.findings} | ${seconds(run.durationMs)} |`,
+    );
+  }
+  return [...lines, ''];
 }
 
 function layerTable(layer: LayerReport): string[] {

@@ -42,6 +42,37 @@ export interface GateReport {
   durationMs: number;
   counts: { passed: number; failed: number; skipped: number; findings: number };
   layers: LayerReport[];
+  /** The run folder this report belongs to (`runs/<time>-<target>`), once written as a run. */
+  run?: { id: string; kind: RunKind; dir: string };
+  /** Load thresholds of this run's k6 runs, each with its verdict and value. */
+  thresholds?: Threshold[];
+  /** Earlier runs, newest first (only in the reports root's summary.json). */
+  history?: RunEntry[];
+}
+
+export type RunKind = 'gate' | 'probe' | 'load';
+
+/** One k6 threshold as the load harness writes it (`<script>-thresholds.json`). */
+export interface Threshold {
+  /** The k6 run it belongs to, e.g. `auth-flow.smoke`. */
+  run: string;
+  metric: string;
+  expression: string;
+  ok: boolean;
+  value: number | null;
+}
+
+/** A line of the history table: one earlier run. */
+export interface RunEntry {
+  id: string;
+  kind: RunKind;
+  /** The run's own index.html, relative to the reports root. */
+  page: string;
+  verdict: 'pass' | 'fail';
+  target: { name: string; baseUrl: string };
+  startedAt: string;
+  durationMs: number;
+  counts: GateReport['counts'];
 }
 
 /** A failed security check is a finding; it fails the run only under --strict-security. */

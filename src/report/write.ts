@@ -16,11 +16,13 @@ import {
   readLoadSummaries,
   readPacts,
   readProbe,
+  readThresholds,
   toProbe,
+  windowStartMs,
 } from './inputs.ts';
 import { JUNIT_MARK, renderJUnit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
-import type { GateReport } from './types.ts';
+import type { GateReport, RunEntry } from './types.ts';
 
 export interface WriteReportsOptions {
   /** Root of the reports; default `reports`. */
@@ -35,6 +37,8 @@ export interface WriteReportsOptions {
   githubStepSummary?: string;
   /** The time the page says it was generated; default now. */
   now?: Date;
+  /** Earlier runs for the history table and trend chart, newest first (the reports root only). */
+  history?: RunEntry[];
 }
 
 export interface WrittenReports {
@@ -49,7 +53,14 @@ export async function writeReports(
   options: WriteReportsOptions = {},
 ): Promise<WrittenReports> {
   const dir = options.dir ?? 'reports';
-  const report = redactValue(gate) as GateReport;
+  const notes: InputNote[] = [];
+  const loadSource = options.load ?? join(dir, 'load');
+  const thresholds = typeof loadSource === 'string' ? await readThresholds(loadSource, notes) : [];
+  const report = redactValue({
+    ...gate,
+    ...(thresholds.length > 0 ? { thresholds } : {}),
+    ...(options.history ? { history: options.history } : {}),
+  }) as GateReport;
   const files: string[] = [];
   const write = async (file: string, content: string) => {
     await writeFileAtomic(file, redactText(content));
@@ -71,12 +82,14 @@ export async function writeReports(
     }
   }
 
-  const notes: InputNote[] = [];
+  const pacts = await readPacts(options.pactDir ?? join(dir, 'pacts'), notes);
+  const probe = await probeFrom(options.probe ?? join(dir, 'load', 'rate-limit-probe.json'), notes);
   const data: PageData = {
     gate: report,
-    pacts: await readPacts(options.pactDir ?? join(dir, 'pacts'), notes),
-    probe: await probeFrom(options.probe ?? join(dir, 'load', 'rate-limit-probe.json'), notes),
-    latency: await latencyFrom(options.load ?? join(dir, 'load'), notes),
+    pacts,
+    probe,
+    probeWindowStartMs: probe ? windowStartMs(probe) : null,
+    latency: await latencyFrom(loadSource, notes),
     notes,
     generatedAt: (options.now ?? new Date()).toISOString(),
   };

@@ -20,11 +20,13 @@ type Blocked = 'no' | 'maybe' | 'yes';
 export interface CodeAttempt {
   accepted: boolean;
   status: number;
+  /** The new password the attempt sent (a registered secret). */
+  password: string;
   error?: ApiError;
 }
 
 /** A password no target's policy refuses, and no one can guess. */
-function temporaryPassword(): string {
+export function temporaryPassword(): string {
   const password = `Tmp-${randomBytes(12).toString('base64url')}-9a!`;
   registerSecret(password);
   return password;
@@ -79,7 +81,7 @@ export class RecoveryAccount {
    * Submits `code` with a new temporary password. Refusals are returned, not thrown: whether a
    * refusal is right is the check's call. A 5xx is never a refusal.
    */
-  async tryCode(code: string, via?: TracedClient): Promise<CodeAttempt> {
+  async tryCode(code: string, via?: TracedClient, password = temporaryPassword()): Promise<CodeAttempt> {
     const ctx = this.#ctx;
     const { client } = via ?? ctx.client();
     // Whatever the answer, the password may have changed (a timeout after the server committed).
@@ -87,15 +89,15 @@ export class RecoveryAccount {
     try {
       const response: ApiResponse = await client.changePasswordWithRecoveryCode({
         email: this.email,
-        password: temporaryPassword(),
+        password,
         recoveryCode: code,
       });
       this.#blocked = 'no';
       this.#wrongAttempts = 0;
-      return { accepted: true, status: response.status };
+      return { accepted: true, status: response.status, password };
     } catch (error) {
       if (error instanceof ApiError && error.status >= 400 && error.status < 500) {
-        return { accepted: false, status: error.status, error };
+        return { accepted: false, status: error.status, error, password };
       }
       return fail(
         `change-password-with-recovery-code failed instead of answering: ${(error as Error).message}`,
@@ -116,11 +118,19 @@ export class RecoveryAccount {
     return attempt;
   }
 
-  /** Requests a code and sends five wrong ones; returns the right code. */
-  async block(): Promise<string> {
+  /** Requests a code and sends five (or `count`) wrong ones; returns the right code. */
+  async block(count = WRONG_CODES_TO_BLOCK): Promise<string> {
     const code = await this.requestCode();
-    for (let i = 1; i <= WRONG_CODES_TO_BLOCK; i++) await this.wrongAttempt(code, i);
+    for (let i = 1; i <= count; i++) await this.wrongAttempt(code, i);
     return code;
+  }
+
+  /** Whether `password` (default: the target file's) logs the recovery account in now. */
+  async passwordWorks(password = this.#password): Promise<boolean> {
+    const works = await this.#loginWorks(password);
+    // A target-file password that works again means nothing is left to restore.
+    if (works && password === this.#password) this.#passwordChanged = false;
+    return works;
   }
 
   /** After parallel guesses nobody knows how many were counted. */
@@ -175,10 +185,14 @@ export class RecoveryAccount {
     this.#passwordChanged = false;
   }
 
-  async #targetPasswordWorks(): Promise<boolean> {
+  #targetPasswordWorks(): Promise<boolean> {
+    return this.#loginWorks(this.#password);
+  }
+
+  async #loginWorks(password: string): Promise<boolean> {
     const { client } = this.#ctx.client();
     try {
-      await client.login({ email: this.email, password: this.#password });
+      await client.login({ email: this.email, password });
       return true;
     } catch (error) {
       if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;

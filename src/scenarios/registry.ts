@@ -4,10 +4,12 @@
  * throws when the rule is broken. Checks are plain values collected in `checks/index.ts`, so the
  * runner, the vitest wrappers and the CLI all see the same list.
  */
+import type { DefectName } from '../reference-api/defects.ts';
 import type { Severity } from '../report/types.ts';
 import type { AccountSlot } from '../roles.ts';
 import type { Need } from '../target/index.ts';
 import type { CheckContext } from './context.ts';
+import { RULES, type RuleId, type Source } from './rules.ts';
 
 export type ScenarioKind = 'behaviour' | 'security';
 
@@ -25,6 +27,17 @@ export interface CheckDefinition {
   /** The rule, one line, as a sentence that is false when the check fails. */
   rule: string;
   kind: ScenarioKind;
+  /** The rule of `rules.ts` this check enforces (one part of it). */
+  enforces: RuleId;
+  /** Where this check's reading of the rule comes from; defaults to the rule's source. */
+  source?: Source;
+  /**
+   * Reference-API defects this check must fail against (the defect table runs exactly these);
+   * a check that catches none is shown failing in test/scenarios/checks-fail.test.ts.
+   */
+  catches?: readonly DefectName[];
+  /** Pact interactions that pin the same rule, as `<pact file>: <interaction description>`. */
+  pacts?: readonly string[];
   /** Security checks: how bad a finding is. */
   severity?: Severity;
   /** Security checks: where the rule comes from, e.g. `RFC 9700 §4.14.2`. */
@@ -34,15 +47,24 @@ export interface CheckDefinition {
   /** Accounts the check mutates or locks; checks sharing one run one after the other. */
   uses?: AccountSlot[];
   disturbs?: Disturbance[];
+  /**
+   * It locks an account, changes a password or bursts the rate limit: on a production target it
+   * runs only with --allow-destructive, otherwise it is skipped with that reason.
+   */
+  destructive?: boolean;
   run: (ctx: CheckContext) => Promise<void>;
 }
 
 export interface Check extends CheckDefinition {
   /** The flow (file) the check belongs to: the id's first segment. */
   flow: string;
+  source: Source;
+  catches: readonly DefectName[];
+  pacts: readonly string[];
   needs: Need[];
   uses: AccountSlot[];
   disturbs: Disturbance[];
+  destructive: boolean;
 }
 
 const ID = /^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$/;
@@ -51,15 +73,24 @@ export function defineCheck(definition: CheckDefinition): Check {
   if (!ID.test(definition.id)) {
     throw new Error(`check id "${definition.id}" must look like <flow>.<rule-slug>, lower case`);
   }
+  if (!Object.hasOwn(RULES, definition.enforces)) {
+    throw new Error(
+      `check ${definition.id} enforces "${definition.enforces}", which src/scenarios/rules.ts does not list`,
+    );
+  }
   if (definition.kind === 'security' && (!definition.severity || !definition.references?.length)) {
     throw new Error(`security check ${definition.id} needs a severity and at least one reference`);
   }
   return {
     ...definition,
     flow: definition.id.slice(0, definition.id.indexOf('.')),
+    source: definition.source ?? RULES[definition.enforces].source,
+    catches: definition.catches ?? [],
+    pacts: definition.pacts ?? [],
     needs: definition.needs ?? [],
     uses: definition.uses ?? [],
     disturbs: definition.disturbs ?? [],
+    destructive: definition.destructive ?? false,
   };
 }
 

@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { beforeRun } from '../preflight/index.ts';
 import { failsRun, isFinding, type LayerReport } from '../report/types.ts';
 import { type Env, resolveTarget } from '../target/index.ts';
 import { ALL_CHECKS } from './checks/index.ts';
@@ -26,6 +27,8 @@ export interface ScenarioCommandOptions {
   /** Where summary.json and junit.xml go; default reports/scenarios under the working directory. */
   reportDir?: string;
   env: Env;
+  allowProduction?: boolean;
+  allowDestructive?: boolean;
   /** Where vitest's own output goes; default this process's stdout. */
   stdout?: Writable;
 }
@@ -57,9 +60,15 @@ export async function runScenarioCommand(options: ScenarioCommandOptions): Promi
   const junitFile = resolve(reportDir, 'junit.xml');
   const resolved = await resolveTarget({ file: options.target, env: options.env });
   try {
+    const { skipDestructive } = await beforeRun(resolved.target, {
+      command: 'scenarios',
+      allowProduction: options.allowProduction ?? false,
+      allowDestructive: options.allowDestructive ?? false,
+    });
     const request: ScenarioRequest = {
       target: resolved.target,
       trace: options.trace ?? false,
+      ...(skipDestructive ? { skipDestructive } : {}),
       ...(options.only?.length ? { only: selected.map((check) => check.id) } : {}),
     };
     const flows = [...new Set(selected.map((check) => check.flow))];

@@ -28,6 +28,8 @@ export interface RunOptions {
   checks?: readonly Check[];
   /** Called as each check ends (in completion order), for progress displays. */
   onResult?: (result: CheckResult) => void;
+  /** Set by the production guard: destructive checks are skipped with this reason. */
+  skipDestructive?: string | undefined;
 }
 
 export interface CheckOutcome {
@@ -56,9 +58,18 @@ export class ScenarioRun {
   readonly target: Target;
   readonly #scheduler: Scheduler;
   readonly #env: RunEnvironment;
+  readonly #skipDestructive: string | undefined;
 
-  constructor(target: Target, options: { trace?: (line: string) => void; concurrency?: number } = {}) {
+  constructor(
+    target: Target,
+    options: {
+      trace?: (line: string) => void;
+      concurrency?: number;
+      skipDestructive?: string | undefined;
+    } = {},
+  ) {
     this.target = target;
+    this.#skipDestructive = options.skipDestructive;
     this.#scheduler = new Scheduler(options.concurrency ?? DEFAULT_CONCURRENCY);
     let keys: Promise<LabelledKey[]> | undefined;
     this.#env = {
@@ -81,7 +92,8 @@ export class ScenarioRun {
       ...(check.severity ? { severity: check.severity } : {}),
       ...(check.references ? { references: check.references } : {}),
     };
-    const absent = missing(this.target, ...check.needs);
+    const absent =
+      (check.destructive ? this.#skipDestructive : undefined) ?? missing(this.target, ...check.needs);
     if (absent) {
       return { result: { ...base, status: 'skipped', durationMs: 0, reason: absent }, cleanupFailures: [] };
     }

@@ -14,6 +14,8 @@ export interface ScenarioRequest {
   trace: boolean;
   /** Check ids to run; undefined runs all. */
   only?: string[] | undefined;
+  /** Set by the production guard: destructive checks are skipped with this reason. */
+  skipDestructive?: string | undefined;
 }
 
 /** Attached to each test as `meta.scenario`; the summary reporter reads nothing else. */

@@ -18,7 +18,13 @@ function sharedRun(request: ScenarioRequest): ScenarioRun {
   const key = JSON.stringify(request);
   if (shared?.key !== key) {
     const trace = request.trace ? (line: string) => console.log(line) : undefined;
-    shared = { key, run: new ScenarioRun(request.target, trace ? { trace } : {}) };
+    shared = {
+      key,
+      run: new ScenarioRun(request.target, {
+        ...(trace ? { trace } : {}),
+        ...(request.skipDestructive ? { skipDestructive: request.skipDestructive } : {}),
+      }),
+    };
   }
   return shared.run;
 }

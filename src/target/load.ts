@@ -117,6 +117,7 @@ export function parseTarget(json: unknown, { source, baseDir, env }: ParseTarget
 
   return {
     name: file.name,
+    ...(file.production ? { production: true } : {}),
     source,
     baseUrl,
     jwt: {

@@ -8,7 +8,8 @@ import type { Target } from './types.ts';
 const PRODUCTION_NAMES = new Set(['production', 'prod']);
 const PRODUCTION_HOSTS = new Set(['api.facilioo.de']);
 
-export function isProductionTarget(target: Pick<Target, 'name' | 'baseUrl'>): boolean {
+export function isProductionTarget(target: Pick<Target, 'name' | 'baseUrl' | 'production'>): boolean {
+  if (target.production === true) return true;
   if (PRODUCTION_NAMES.has(target.name.trim().toLowerCase())) return true;
   let host: string;
   try {

@@ -315,6 +315,12 @@ export function targetFileSchema(context: ContextOf) {
       .describe(
         'Base URL of the reference API control API (clock, reset); null or absent when there is none.',
       ),
+    production: z
+      .boolean({ error: 'must be true or false' })
+      .optional()
+      .describe(
+        'true marks the deployment as production whatever its name or host: every command refuses it without --allow-production.',
+      ),
   });
 }
 

@@ -84,6 +84,8 @@ export type StringOrEnv = string | EnvRef;
 export interface TargetFileJson {
   $schema?: string;
   name: StringOrEnv;
+  /** Marks the deployment as production whatever its name or host (default false). */
+  production?: boolean;
   /** Required unless `FACILIOO_BASE_URL` is set, which overrides it. */
   baseUrl?: StringOrEnv;
   jwt?: { issuer?: StringOrEnv; audience?: StringOrEnv; publicKeys?: StringOrEnv[] };
@@ -105,6 +107,8 @@ export interface TargetFileJson {
 
 export interface Target {
   name: string;
+  /** Set by the target file's `production: true`; name and host count too (isProductionTarget). */
+  production?: boolean;
   /** Where the target came from: a file path, or `embedded` for the built-in reference API. */
   source: string;
   baseUrl: string;

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { STATES, type StateParams, stateIdOf } from '../../contracts/states.ts';
+import { STATES, type StateDefinition, type StateParams, stateIdOf } from '../../contracts/states.ts';
 import { ConfigError } from '../errors.ts';
 import { missing, type Need, type Target } from '../target/index.ts';
 
@@ -174,11 +174,17 @@ export function describeState(state: ProviderStateRef): string {
 }
 
 /** Why the target cannot provide the interaction's states, or undefined when it can. */
-export function skipReason(target: Target, interaction: PactInteraction): string | undefined {
+export function skipReason(
+  target: Target,
+  interaction: PactInteraction,
+  skipDestructive?: string,
+): string | undefined {
   const needs = new Set<Need>();
   for (const state of interaction.states) {
     const id = stateIdOf(state.name);
     if (!id) continue; // No handler: the verifier reports it; nothing is known to be missing.
+    const definition: StateDefinition = STATES[id];
+    if (skipDestructive && definition.destructive) return skipDestructive;
     for (const need of STATES[id].needs(state.params as StateParams)) needs.add(need);
   }
   return needs.size > 0 ? missing(target, ...needs) : undefined;

@@ -41,6 +41,8 @@ export interface VerifyPactsOptions {
   timeoutMs?: number;
   /** A worker kept across runs (openVerificationSession); without one, a worker is started and stopped. */
   session?: VerificationSession;
+  /** Set by the production guard: interactions whose states are destructive are skipped with this reason. */
+  skipDestructive?: string | undefined;
 }
 
 export interface VerifyPactsResult {
@@ -78,7 +80,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<VerifyPa
         const runnable: PactInteraction[] = [];
         for (const interaction of pact.interactions) {
           interactions.push(interaction);
-          const reason = skipReason(target, interaction);
+          const reason = skipReason(target, interaction, options.skipDestructive);
           if (reason) skipped.set(interaction, reason);
           else runnable.push(interaction);
         }

@@ -7,6 +7,8 @@ import {
   MemoryTokenStore,
   TransportError,
 } from '../../src/client/index.ts';
+import { Transport } from '../../src/client/transport.ts';
+import { REDACTED, redactText } from '../../src/redact/index.ts';
 import { type FakeAuthServer, startFakeAuthServer } from './fixtures/fake-auth-server.ts';
 
 let server: FakeAuthServer;
@@ -230,5 +232,56 @@ describe('rate limits', () => {
     expect((outage as ApiError).status).toBe(503);
     expect(limitedThenOk.status).toBe(200);
     expect(server.counts.recoverPassword).toBe(3);
+  });
+});
+
+describe('secrets the transport registers (the one place the client does)', () => {
+  const send = (transport: Transport, reply: Parameters<FakeAuthServer['queue']>[1], body: unknown) => {
+    server.queue('login', reply);
+    return transport.send({
+      method: 'POST',
+      path: '/api/auth/login',
+      route: 'login',
+      body,
+      bearer: 'Opaque-Bearer-7Kp2',
+    });
+  };
+
+  test('what goes out under a sensitive key or as Bearer, and what a 2xx brings back under one, is masked in any text', async () => {
+    await clientFor();
+    const transport = new Transport(new URL(server.baseUrl));
+    const reply = {
+      body: {
+        accessToken: 'Opaque-Access-4Qz8',
+        refreshToken: { value: 'Opaque-Refresh-9Wm3', expiresIn: 3600 },
+      },
+    };
+
+    await send(transport, reply, {
+      email: 'a@example.test',
+      password: 'Sent-Passw0rd-5Tn1',
+      change: { recoveryCode: 902718 },
+    });
+    await transport.close();
+
+    const secrets = 'Sent-Passw0rd-5Tn1 902718 Opaque-Bearer-7Kp2 Opaque-Access-4Qz8 Opaque-Refresh-9Wm3';
+    expect(redactText(secrets)).toBe(Array(5).fill(REDACTED).join(' '));
+    // Not under a sensitive key, or a number only beside one: ordinary text stays readable.
+    expect(redactText('a@example.test 3600')).toBe('a@example.test 3600');
+  });
+
+  test('an error answer registers nothing, so a problem "code" does not mask that word everywhere', async () => {
+    await clientFor();
+    const transport = new Transport(new URL(server.baseUrl));
+
+    const raw = await send(
+      transport,
+      { status: 423, body: { code: 'AccountLockedNow', token: 'Error-Token-3Vb6' } },
+      {},
+    );
+    await transport.close();
+
+    expect(raw.status).toBe(423);
+    expect(redactText('AccountLockedNow Error-Token-3Vb6')).toBe('AccountLockedNow Error-Token-3Vb6');
   });
 });

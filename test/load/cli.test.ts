@@ -71,12 +71,19 @@ describe('facilioo-auth load', () => {
     30_000,
   );
 
-  test('--allow-production lets a production target through to the next check', async () => {
-    const file = await target('t.json', { name: 'production', baseUrl: 'https://api.facilioo.de' });
-    const { code, stderr } = await cli(['rate-limit-probe', '--target', file, '--allow-production']);
+  test('--allow-production (and, for a probe, --allow-destructive) lets a production target through to the preflight', async () => {
+    // A loopback port nothing listens on: the preflight's refusal proves the guard let it pass.
+    const file = await target('t.json', { name: 'production', baseUrl: 'http://127.0.0.1:9' });
+    const { code, stderr } = await cli([
+      'rate-limit-probe',
+      '--target',
+      file,
+      '--allow-production',
+      '--allow-destructive',
+    ]);
     expect(code).toBe(2);
     expect(stderr).not.toMatch(/is production/);
-    expect(stderr).toContain('k6 is not on PATH');
+    expect(stderr).toMatch(/preflight: POST http:\/\/127\.0\.0\.1:9\/.*connection refused/);
   }, 30_000);
 
   test('an unknown script or profile is a configuration error naming the choices', async () => {

@@ -9,6 +9,7 @@ import {
   redactText,
   redactValue,
   registerSecret,
+  registerSecretsIn,
 } from '../../src/redact/index.ts';
 
 const SEED_TOKEN =
@@ -152,6 +153,20 @@ describe('redactText', () => {
     expect(redactText(`login with ${password}`)).toBe(`login with ${REDACTED}`);
     expect(redactText(`body ${JSON.stringify(password)}`)).toBe(`body "${REDACTED}"`);
     expect(redactText(`?p=${encodeURIComponent(password)}`)).toBe(`?p=${REDACTED}`);
+  });
+
+  test('registerSecretsIn registers every string below a sensitive key and numbers only directly under one', () => {
+    registerSecretsIn({
+      email: 'someone@example.test',
+      password: 'Body-Passw0rd-1',
+      change: [{ recoveryCode: 770312 }],
+      refreshToken: { value: 'Nested-Refresh-2', expiresAt: 'Nested-Expiry-3', expiresIn: 86400 },
+    });
+
+    expect(redactText('Body-Passw0rd-1 770312 Nested-Refresh-2 Nested-Expiry-3')).toBe(
+      Array(4).fill(REDACTED).join(' '),
+    );
+    expect(redactText('someone@example.test 86400')).toBe('someone@example.test 86400');
   });
 
   test('ignores registered values shorter than four characters', () => {

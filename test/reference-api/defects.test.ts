@@ -5,6 +5,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { DEFECTS, type DefectName, WRONG_AUDIENCE } from '../../src/reference-api/index.ts';
 import type { AccountSlot } from '../../src/roles.ts';
+import { catchersOf } from '../../src/scenarios/rules-doc.ts';
 import { DEFAULT_PROTECTED_PATH } from '../../src/target/types.ts';
 import { call, decodePart, latestCode, login, paths, startTestApi, type TestApi } from './support.ts';
 
@@ -72,7 +73,11 @@ interface Row {
   defective: unknown;
 }
 
-const ROWS: Record<DefectName, Row> = {
+/**
+ * A probe for each defect of the first catalog. Later defects are proven observable by the
+ * scenario defect table instead (test/scenarios/defects-caught.test.ts): a check fails against each.
+ */
+const ROWS: Partial<Record<DefectName, Row>> = {
   'refresh-token-reusable': {
     probe: async () => {
       const { refreshToken } = await login(api, 'user');
@@ -328,14 +333,15 @@ async function switchDefects(defects: DefectName[]): Promise<void> {
 }
 
 describe('each defect', () => {
-  test('has a probe here, so none can ship without proof that it is observable', () => {
-    expect(Object.keys(ROWS).sort()).toEqual(DEFECTS.map((d) => d.name).sort());
+  test('has a probe here or a scenario check that catches it, so none ships without proof that it is observable', () => {
+    const unproven = DEFECTS.filter((d) => !ROWS[d.name] && catchersOf(d.name).length === 0);
+    expect(unproven.map((d) => d.name)).toEqual([]);
   });
 
-  test.each(DEFECTS.map((d) => [d.name, d.kind] as const))(
+  test.each(DEFECTS.filter((d) => ROWS[d.name]).map((d) => [d.name, d.kind] as const))(
     '%s (%s) changes what a client observes',
     async (name) => {
-      const row = ROWS[name];
+      const row = ROWS[name]!;
       await switchDefects([]);
       const healthy = await row.probe();
       if (row.healthy !== NOT_ASSERTED) expect(healthy).toEqual(row.healthy);

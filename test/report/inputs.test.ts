@@ -82,7 +82,7 @@ describe('the probe result', () => {
     const notes: InputNote[] = [];
     expect(await readProbe('/nonexistent/rate-limit-probe.json', notes)).toBeUndefined();
     expect(notes[0]?.message).toBe(
-      'no probe run yet: `facilioo-auth probe` (or, with k6, `facilioo-auth load rate-limit-probe`)',
+      'no probe in this run: `facilioo-auth probe` (or, with k6, `facilioo-auth load rate-limit-probe`) is a run of its own, listed under Earlier runs',
     );
   });
 
@@ -117,9 +117,9 @@ describe('k6 summaries', () => {
     expect(new Set(rows.map((row) => row.run))).toEqual(new Set(['stress']));
   });
 
-  test('no load run yet becomes a note', async () => {
+  test('no load in this run becomes a note', async () => {
     const notes: InputNote[] = [];
     expect(await readLoadSummaries(await folder({}), notes)).toEqual([]);
-    expect(notes[0]?.message).toContain('no load run yet');
+    expect(notes[0]?.message).toContain('no load in this run');
   });
 });

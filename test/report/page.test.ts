@@ -204,9 +204,9 @@ describe.skipIf(!haveChromium)(`index.html in headless Chromium (${CHROMIUM})`, 
     await writeReports(sampleGate(), { dir });
     const { page, consoleErrors } = await open(dir);
     expect(await page.locator('#rate-limit .note').textContent()).toBe(
-      'no probe run yet: facilioo-auth probe (or, with k6, facilioo-auth load rate-limit-probe)',
+      'no probe in this run: facilioo-auth probe (or, with k6, facilioo-auth load rate-limit-probe) is a run of its own, listed under Earlier runs',
     );
-    expect(await page.locator('#latency .note').textContent()).toContain('no load run yet');
+    expect(await page.locator('#latency .note').textContent()).toContain('no load in this run');
     expect(await page.locator('canvas').count()).toBe(0);
     expect(await page.locator('#verdict .verdict-word').textContent()).toBe('FAIL');
     expect(consoleErrors).toEqual([]);

@@ -94,7 +94,7 @@ describe('writeReports', () => {
     expect(notes.map((note) => note.input)).toEqual(['pacts', 'probe', 'load']);
     const html = await readFile(join(dir, 'index.html'), 'utf8');
     expect(html).toContain(
-      'no probe run yet: <code>facilioo-auth probe</code> (or, with k6, <code>facilioo-auth load rate-limit-probe</code>)',
+      'no probe in this run: <code>facilioo-auth probe</code> (or, with k6, <code>facilioo-auth load rate-limit-probe</code>) is a run of its own, listed under Earlier runs',
     );
     expect(html).not.toContain('<canvas');
   });

@@ -56,6 +56,7 @@ describe('claimOf', () => {
     id: 'x.moves-clock',
     rule: 'moves the clock',
     kind: 'behaviour',
+    enforces: 'lockout',
     uses: ['recovery'],
     disturbs: ['clock'],
     run: async () => {},

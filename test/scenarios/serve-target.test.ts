@@ -16,6 +16,9 @@ const EXPECTED_SKIPS = [
   'tokens.signature-verifies',
   'forged.hs256-with-public-key-refused',
   'lockout.block-lasts-24-hours',
+  'expiry.live-token-accepted-until-exp',
+  'refresh.expired-refresh-token-refused',
+  'recovery-code.expires',
 ];
 
 let server: ChildProcess | undefined;
@@ -101,7 +104,9 @@ describe('the scenario suite against a separately started `facilioo-auth serve` 
     expect(
       trace.some((line) => /waiting \d+ s for the access token to expire \(no clock control\)/.test(line)),
     ).toBe(true);
-    const expiry = results.filter((result) => result.id.startsWith('expiry.'));
+    const expiry = results.filter(
+      (result) => result.id.startsWith('expiry.') && !EXPECTED_SKIPS.includes(result.id),
+    );
     expect(expiry.map((result) => result.status)).toEqual(['passed', 'passed', 'passed']);
   });
 });

@@ -45,7 +45,7 @@ export function registerAccountRoutes(fastify: FastifyInstance, ctx: ApiContext)
         "a property management company may unblock only its own company's accounts",
       );
     }
-    ctx.recovery.unblock(target.id);
+    if (!ctx.defects.has('unblock-noop')) ctx.recovery.unblock(target.id);
     return reply.send({});
   });
 
@@ -56,6 +56,8 @@ export function registerAccountRoutes(fastify: FastifyInstance, ctx: ApiContext)
 }
 
 function mayUnblockAtAll(role: AccountRoleName, ctx: ApiContext): boolean {
+  if (role === 'Admin' && ctx.defects.has('unblock-by-admin-refused')) return false;
+  if (role === 'PropertyManagementCompany' && ctx.defects.has('unblock-by-pmc-refused')) return false;
   return (
     UNBLOCKING_ROLES.includes(role) ||
     (role === 'Contractor' && ctx.defects.has('unblock-by-contractor')) ||

@@ -11,6 +11,7 @@ import type { AccountRecord } from '../accounts.ts';
 import type { ApiContext } from '../context.ts';
 import { badRequest, bearerToken, parseBody, unauthorized } from '../http.ts';
 import { HttpProblem } from '../problem.ts';
+import { reject } from '../rate-limit-gate.ts';
 import { newRecoveryCode, WRONG_CODES_BEFORE_BLOCK } from '../recovery.ts';
 import type { TokenPair } from '../tokens.ts';
 
@@ -52,7 +53,9 @@ const ChangeBody = z.object({
 export function registerAuthRoutes(fastify: FastifyInstance, ctx: ApiContext): void {
   fastify.post(DEFAULT_PATHS.login, async (request, reply) => {
     const body = parseBody(LoginBody, request.body);
-    const account = ctx.accounts.authenticate(body.email, body.password);
+    const account =
+      ctx.accounts.authenticate(body.email, body.password) ??
+      (ctx.defects.has('login-any-password') ? ctx.accounts.byEmail(body.email) : undefined);
     if (!account) throw unauthorized('the e-mail address or password is wrong');
     return reply.send(tokenResponse(await ctx.tokens.issuePair(account), ctx));
   });
@@ -78,8 +81,19 @@ export function registerAuthRoutes(fastify: FastifyInstance, ctx: ApiContext): v
     const body = parseBody(RecoverBody, request.body);
     const account = ctx.accounts.byEmail(body.email);
     if (account) {
-      const code = ctx.recovery.issueCode(account.id);
-      ctx.outbox.add({ ...recoveryMail(account, code, ctx), createdMs: ctx.clock.now() });
+      if (ctx.defects.has('rate-limit-known-only')) {
+        const lease = await ctx.limiter.acquire(request.ip);
+        if (!lease.admitted) {
+          return reject(reply, lease, ctx.options.limits, {
+            omitRetryAfter: ctx.defects.has('rate-limit-no-retry-after'),
+          });
+        }
+      }
+      const issued = ctx.recovery.issueCode(account.id);
+      const code = ctx.defects.has('recovery-mail-wrong-code') ? otherCode(issued) : issued;
+      if (!ctx.defects.has('recovery-mail-never-sent')) {
+        ctx.outbox.add({ ...recoveryMail(account, code, ctx), createdMs: ctx.clock.now() });
+      }
       if (ctx.defects.has('recover-password-timing')) await delay(50);
     } else {
       if (ctx.defects.has('recover-password-enumeration')) {
@@ -103,19 +117,33 @@ export function registerAuthRoutes(fastify: FastifyInstance, ctx: ApiContext): v
     const result = await ctx.recovery.attempt(account.id, code);
     switch (result.outcome) {
       case 'blocked':
+        if (result.rightCode && ctx.defects.has('blocked-change-applies')) {
+          ctx.accounts.setPassword(account.id, body.password);
+        }
         throw new HttpProblem(
           423,
           'Locked',
           `password recovery for this account is blocked until ${new Date(result.blockedUntil).toISOString()} after ${WRONG_CODES_BEFORE_BLOCK} wrong codes; an Admin or the account's property management company can unblock it`,
         );
       case 'wrong':
+        if (ctx.defects.has('wrong-code-changes-password'))
+          ctx.accounts.setPassword(account.id, body.password);
         throw wrongCode(result.attemptsLeft);
       case 'accepted':
-        ctx.accounts.setPassword(account.id, body.password);
+        if (!ctx.defects.has('password-not-changed')) {
+          ctx.accounts.setPassword(account.id, body.password, {
+            keepOld: ctx.defects.has('old-password-still-works'),
+          });
+        }
         if (!ctx.defects.has('refresh-survives-password-change')) ctx.tokens.revokeAccount(account.id);
         return reply.send({});
     }
   });
+}
+
+/** A code that is certainly not `code`. */
+function otherCode(code: string): string {
+  return String((Number(code) + 500_000) % 1_000_000).padStart(6, '0');
 }
 
 function wrongCode(attemptsLeft: number | undefined): HttpProblem {

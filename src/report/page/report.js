@@ -64,6 +64,10 @@
         pointRadius: 3,
       }));
     const lastT = probe.timeline[probe.timeline.length - 1].t;
+    // The limiter's window may have opened before the probe's first request (another client, an
+    // earlier run): the guides start where it opened, which the report computed from a readmission.
+    const windowStart =
+      typeof data.probeWindowStartMs === 'number' ? data.probeWindowStartMs : probe.timeline[0].t;
     const seconds = (ms) => Math.round(ms / 10) / 100;
     const windowSteps = (first, length) => {
       const steps = [];
@@ -84,9 +88,10 @@
         if (limit !== null) {
           // Request numbers keep counting across windows, so each window's budget ends `limit`
           // requests after the ones sent before it: a staircase, one step per window.
-          const first = probe.timeline[0].t;
           const steps =
-            windowMs === null || windowMs <= 0 ? [[first, Infinity]] : windowSteps(first, windowMs);
+            windowMs === null || windowMs <= 0
+              ? [[probe.timeline[0].t, Infinity]]
+              : windowSteps(windowStart, windowMs);
           ctx.strokeStyle = '#cf222e';
           ctx.fillStyle = '#cf222e';
           steps.forEach(([start, end], index) => {
@@ -111,8 +116,7 @@
         if (windowMs !== null && windowMs > 0) {
           ctx.strokeStyle = '#0969da';
           ctx.fillStyle = '#0969da';
-          const first = probe.timeline[0].t;
-          for (let t = first, k = 0; t <= lastT + windowMs && k < 200; t += windowMs, k += 1) {
+          for (let t = windowStart, k = 0; t <= lastT + windowMs && k < 200; t += windowMs, k += 1) {
             const x = scales.x.getPixelForValue(t / 1000);
             if (x < chartArea.left || x > chartArea.right) continue;
             ctx.beginPath();
@@ -120,7 +124,7 @@
             ctx.lineTo(x, chartArea.bottom);
             ctx.stroke();
             ctx.fillText(
-              k === 0 ? `window ${seconds(windowMs)} s` : `+${seconds(k * windowMs)} s`,
+              k === 0 ? `window opened (${seconds(windowMs)} s)` : `+${seconds(k * windowMs)} s`,
               x + 4,
               chartArea.top + 12,
             );
@@ -134,7 +138,10 @@
       data: { datasets },
       options: {
         scales: {
-          x: { title: { display: true, text: 'seconds since the probe started' }, min: 0 },
+          x: {
+            title: { display: true, text: 'seconds since the probe started' },
+            min: Math.min(0, Math.floor(windowStart / 1000)),
+          },
           y: { title: { display: true, text: 'request number' }, beginAtZero: true },
         },
         plugins: {
@@ -147,6 +154,37 @@
         },
       },
       plugins: [guides],
+    });
+  }
+
+  // ---- trend of the counts over earlier runs and this one, oldest first
+  const trendCanvas = document.getElementById('trend-chart');
+  if (trendCanvas && data.gate.history) {
+    const runs = data.gate.history
+      .slice()
+      .reverse()
+      .concat([{ startedAt: data.gate.startedAt, counts: data.gate.counts, target: data.gate.target }]);
+    const series = [
+      ['passed', '#1a7f37'],
+      ['failed', '#cf222e'],
+      ['skipped', '#57606a'],
+      ['findings', '#bc4c00'],
+    ];
+    new Chart(trendCanvas, {
+      type: 'line',
+      data: {
+        labels: runs.map((run) => `${run.startedAt.slice(0, 16).replace('T', ' ')} ${run.target.name}`),
+        datasets: series.map(([key, colour]) => ({
+          label: key,
+          data: runs.map((run) => run.counts[key]),
+          borderColor: colour,
+          backgroundColor: colour,
+        })),
+      },
+      options: {
+        scales: { y: { beginAtZero: true, title: { display: true, text: 'checks' } } },
+        plugins: { legend: { position: 'bottom' } },
+      },
     });
   }
 

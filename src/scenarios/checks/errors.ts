@@ -8,11 +8,17 @@ import { ensure } from '../expect.ts';
 import { defineCheck } from '../registry.ts';
 import { REF } from './common.ts';
 
+/** A frame of a Node, .NET or Java stack trace. */
+const STACK_FRAME = /\bat [\w$.<>]+ \(?[^\s()]+:\d+(:\d+)?\)?|\bat [\w.]+\(.*\) in .+:line \d+/;
+
 export const errorChecks = [
   defineCheck({
     id: 'errors.problem-details',
-    rule: 'A refused login answers application/problem+json with a title and the status',
+    rule: 'A refused login answers application/problem+json with a title, the status, and no stack trace',
     kind: 'security',
+    enforces: 'problem-details',
+    catches: ['problem-json-missing', 'problem-status-mismatch', 'error-stack-trace'],
+    pacts: ['login: a login with a wrong password'],
     severity: 'low',
     references: [REF.problemDetails, REF.errorMessages],
     needs: ['account:user'],
@@ -38,7 +44,12 @@ export const errorChecks = [
       const problem = refusal.problem;
       ensure(
         problem !== undefined && typeof problem.title === 'string' && problem.status === refusal.status,
-        `the problem details lack a title or a status matching ${refusal.status}`,
+        `the problem details lack a title or a status matching ${refusal.status} (status ${JSON.stringify(problem?.status)})`,
+      );
+      const text = JSON.stringify(problem);
+      ensure(
+        !STACK_FRAME.test(text),
+        `the ${refusal.status} answer carries a stack trace: ${text.match(STACK_FRAME)?.[0] ?? ''}`,
       );
     },
   }),

@@ -4,6 +4,7 @@
  * one refresh, or all but one would spend an already spent refresh token.
  */
 import { ApiError } from '../../client/index.ts';
+import { decodeToken } from '../../jwt/index.ts';
 import { ensure } from '../expect.ts';
 import { defineCheck } from '../registry.ts';
 import { getProtectedWith } from './common.ts';
@@ -15,6 +16,15 @@ export const expiryChecks = [
     id: 'expiry.expired-token-gets-401',
     rule: 'An expired access token gets 401 with a WWW-Authenticate: Bearer challenge on the protected endpoint',
     kind: 'behaviour',
+    enforces: 'expired-access-401',
+    catches: [
+      'expired-token-accepted',
+      'no-www-authenticate',
+      'expired-token-grace-hour',
+      'expired-token-403',
+      'www-authenticate-basic',
+    ],
+    pacts: ['accounts-myself: a request for the own account with an expired access token'],
     needs: ['account:user'],
     disturbs: ['clock'],
     async run(ctx) {
@@ -35,9 +45,37 @@ export const expiryChecks = [
   }),
 
   defineCheck({
+    id: 'expiry.live-token-accepted-until-exp',
+    rule: 'An access token a minute before its exp still works on the protected endpoint',
+    kind: 'behaviour',
+    enforces: 'expired-access-401',
+    catches: ['access-token-expires-early'],
+    pacts: ['accounts-myself: a request for the own account with a live access token'],
+    needs: ['account:user', 'control'],
+    disturbs: ['clock'],
+    async run(ctx) {
+      const session = await ctx.login('user');
+      const { exp } = decodeToken(session.tokens.accessToken).claims;
+      ensure(typeof exp === 'number', 'the access token has no numeric exp claim');
+      const seconds = Math.floor(exp - (await ctx.serverNow()) / 1000) - 60;
+      if (seconds <= 0)
+        return ctx.skip(
+          `the access token lives ${seconds + 60} s, too short to look a minute before its end`,
+        );
+      await ctx.advanceClock(seconds, "to a minute before the access token's exp");
+      await ctx.expect.ok(
+        'the protected endpoint with an access token a minute before its exp',
+        getProtectedWith(ctx, session.tokens.accessToken),
+      );
+    },
+  }),
+
+  defineCheck({
     id: 'expiry.client-refreshes-once-and-retries',
     rule: 'After a 401 for an expired access token the client refreshes once, retries once, and succeeds',
     kind: 'behaviour',
+    enforces: 'expired-access-401',
+    catches: ['expired-token-accepted', 'refresh-access-token-stale'],
     needs: ['account:user'],
     disturbs: ['clock'],
     async run(ctx) {
@@ -65,6 +103,8 @@ export const expiryChecks = [
     id: 'expiry.concurrent-401s-one-refresh',
     rule: `${CONCURRENT_CALLS} concurrent calls with an expired access token all succeed after exactly one refresh`,
     kind: 'behaviour',
+    enforces: 'expired-access-401',
+    catches: ['expired-token-accepted'],
     needs: ['account:user'],
     disturbs: ['clock'],
     async run(ctx) {

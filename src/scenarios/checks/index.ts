@@ -4,17 +4,21 @@ import { errorChecks } from './errors.ts';
 import { expiryChecks } from './expiry.ts';
 import { forgedChecks } from './forged.ts';
 import { lockoutChecks } from './lockout.ts';
+import { loginChecks } from './login.ts';
 import { rateLimitChecks } from './rate-limit.ts';
 import { recoverChecks } from './recover.ts';
+import { recoveryCodeChecks } from './recovery-code.ts';
 import { refreshChecks } from './refresh.ts';
 import { tokenChecks } from './tokens.ts';
 import { unblockChecks } from './unblock.ts';
 
 export const CHECKS_BY_FLOW = {
+  login: loginChecks,
   refresh: refreshChecks,
   expiry: expiryChecks,
   tokens: tokenChecks,
   forged: forgedChecks,
+  'recovery-code': recoveryCodeChecks,
   lockout: lockoutChecks,
   unblock: unblockChecks,
   recover: recoverChecks,

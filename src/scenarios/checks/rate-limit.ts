@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../../client/index.ts';
+import { parseRetryAfter } from '../../rate-limit/index.ts';
 import { type CheckContext, rateLimitWaitMs } from '../context.ts';
 import { ensure } from '../expect.ts';
 import { defineCheck } from '../registry.ts';
@@ -19,9 +20,12 @@ interface BurstOutcome {
   sent: number;
 }
 
+/** One unknown address: no mail goes out, and a limiter partitioned by address meets it too. */
+const probeAddress = (ctx: CheckContext) =>
+  `rate-limit-probe@${ctx.account('recovery').email.split('@')[1] ?? 'example.invalid'}`;
+
 async function burst(ctx: CheckContext): Promise<BurstOutcome> {
-  // One unknown address: no mail goes out, and a limiter partitioned by address meets it too.
-  const email = `rate-limit-probe@${ctx.account('recovery').email.split('@')[1] ?? 'example.invalid'}`;
+  const email = probeAddress(ctx);
   const { client } = ctx.client({ waitOnRateLimit: false });
   for (let sent = 1; sent <= BURST; sent++) {
     try {
@@ -54,11 +58,20 @@ async function restoreBudget(ctx: CheckContext, limited: ApiError | undefined): 
   );
 }
 
+/** Whole seconds of a Retry-After header in seconds, else undefined (a date or none). */
+function retryAfterSeconds(limited: ApiError): number | undefined {
+  return parseRetryAfter(limited.headers['retry-after'], Date.now());
+}
+
 export const rateLimitChecks = [
   defineCheck({
     id: 'rate-limit.recover-password-limited',
+    destructive: true,
     rule: `A burst of at most ${BURST} recover-password requests meets the rate limit (the declared status, else 429, or a 503 after admissions)`,
     kind: 'behaviour',
+    enforces: 'rate-limited',
+    catches: ['no-rate-limit', 'rate-limit-known-only'],
+    pacts: ['recover-password: a password recovery request over the rate limit'],
     needs: ['account:recovery'],
     disturbs: ['rateLimit', 'clock'],
     async run(ctx) {
@@ -73,9 +86,53 @@ export const rateLimitChecks = [
   }),
 
   defineCheck({
+    id: 'rate-limit.admits-after-retry-after',
+    rule: 'A client that waits as Retry-After says is admitted again',
+    kind: 'behaviour',
+    enforces: 'rate-limited',
+    catches: ['retry-after-too-short'],
+    needs: ['account:recovery'],
+    disturbs: ['rateLimit', 'clock'],
+    async run(ctx) {
+      const { limited, sent } = await burst(ctx);
+      ctx.cleanup('give the recover-password budget back', () => restoreBudget(ctx, limited));
+      if (!limited)
+        return ctx.skip(
+          `${sent} recover-password requests met no rate limit, so there is nothing to wait out`,
+        );
+      const seconds = retryAfterSeconds(limited);
+      if (seconds === undefined)
+        return ctx.skip(`the ${limited.status} answer says no Retry-After in seconds to wait for`);
+      // One second more: whole seconds are truncated (the ASP.NET sample writes TotalSeconds as an int).
+      if (ctx.control) {
+        await ctx.advanceClock(seconds + 1, 'by Retry-After, as a client would wait');
+      } else if (seconds + 1 <= ctx.target.options.maxWaitSeconds) {
+        ctx.trace(`waiting ${seconds + 1} s, as Retry-After says`);
+        await sleep((seconds + 1) * 1000);
+      } else {
+        ctx.skip(
+          `Retry-After is ${seconds} s, more than options.maxWaitSeconds (${ctx.target.options.maxWaitSeconds} s), and the target has no clock control`,
+        );
+      }
+      const { client } = ctx.client({ waitOnRateLimit: false });
+      try {
+        await client.recoverPassword(probeAddress(ctx));
+      } catch (error) {
+        ensure(
+          rateLimitWaitMs(error, ctx.target) === undefined,
+          `after waiting the ${seconds} s Retry-After said, recover-password is still rate limited (${(error as ApiError).status}): Retry-After is too short`,
+        );
+      }
+    },
+  }),
+
+  defineCheck({
     id: 'rate-limit.retry-after-given',
+    destructive: true,
     rule: 'A rate-limited recover-password answer says when to retry (Retry-After)',
     kind: 'security',
+    enforces: 'rate-limited',
+    catches: ['rate-limit-no-retry-after'],
     severity: 'low',
     references: [REF.retryAfter, REF.resourceConsumption],
     needs: ['account:recovery'],

@@ -4,6 +4,7 @@
  * spent token should kill its whole family, concurrent use should yield one successor at most,
  * and a password change should end every family (RFC 9700 §4.14.2).
  */
+import { decodeToken } from '../../jwt/index.ts';
 import { ensure } from '../expect.ts';
 import { defineCheck } from '../registry.ts';
 import { getProtectedWith, REF, refreshWith } from './common.ts';
@@ -15,6 +16,9 @@ export const refreshChecks = [
     id: 'refresh.rotates',
     rule: 'A refresh answers a new access token and a new refresh token that differs from the spent one',
     kind: 'behaviour',
+    enforces: 'refresh-one-time',
+    catches: ['refresh-not-rotated', 'refresh-token-renamed', 'refresh-token-not-string'],
+    pacts: ['refresh: a refresh with the live token'],
     needs: ['account:user'],
     async run(ctx) {
       const session = await ctx.login('user');
@@ -34,6 +38,9 @@ export const refreshChecks = [
     id: 'refresh.spent-token-rejected',
     rule: 'A spent refresh token is rejected',
     kind: 'behaviour',
+    enforces: 'refresh-one-time',
+    catches: ['refresh-token-reusable', 'refresh-reuse-grace'],
+    pacts: ['refresh: a refresh with the spent token'],
     needs: ['account:user'],
     async run(ctx) {
       const session = await ctx.login('user');
@@ -50,6 +57,8 @@ export const refreshChecks = [
     id: 'refresh.new-token-works',
     rule: 'The refresh token a refresh answers works for the next refresh',
     kind: 'behaviour',
+    enforces: 'refresh-one-time',
+    catches: ['refresh-new-token-dead'],
     needs: ['account:user'],
     async run(ctx) {
       const session = await ctx.login('user');
@@ -69,9 +78,40 @@ export const refreshChecks = [
   }),
 
   defineCheck({
+    id: 'refresh.expired-refresh-token-refused',
+    rule: 'A refresh token is refused after its exp',
+    kind: 'security',
+    severity: 'medium',
+    references: [REF.refreshRotation, REF.validateCrypto],
+    enforces: 'refresh-one-time',
+    catches: ['refresh-token-never-expires'],
+    needs: ['account:user', 'control'],
+    disturbs: ['clock'],
+    async run(ctx) {
+      const session = await ctx.login('user');
+      let exp: unknown;
+      try {
+        ({ exp } = decodeToken(session.tokens.refreshToken).claims);
+      } catch {
+        ctx.skip('the refresh token is not a JWT, so its lifetime is not visible (OPEN)');
+      }
+      if (typeof exp !== 'number') return ctx.skip('the refresh token carries no exp: its lifetime is OPEN');
+      const seconds =
+        Math.ceil(exp - (await ctx.serverNow()) / 1000) + ctx.target.options.tokenLeewaySeconds + 1;
+      await ctx.advanceClock(Math.max(1, seconds), "past the refresh token's exp");
+      await ctx.expect.refused(
+        'refresh with a refresh token past its exp',
+        refreshWith(ctx, session.tokens.refreshToken),
+      );
+    },
+  }),
+
+  defineCheck({
     id: 'refresh.replay-revokes-family',
     rule: 'Replaying a spent refresh token revokes its whole family, including the newest refresh token',
     kind: 'security',
+    enforces: 'refresh-family',
+    catches: ['no-family-revocation'],
     severity: 'high',
     references: [REF.refreshRotation],
     needs: ['account:user'],
@@ -91,6 +131,8 @@ export const refreshChecks = [
     id: 'refresh.concurrent-use-one-successor',
     rule: `${CONCURRENT_REFRESHES} concurrent refreshes with one refresh token yield at most one new pair`,
     kind: 'security',
+    enforces: 'refresh-one-time',
+    catches: ['refresh-race'],
     severity: 'high',
     references: [REF.refreshRotation, REF.brokenAuthentication],
     needs: ['account:user'],
@@ -111,8 +153,11 @@ export const refreshChecks = [
 
   defineCheck({
     id: 'refresh.password-change-revokes',
+    destructive: true,
     rule: 'A password change through a recovery code revokes the refresh tokens issued before it',
     kind: 'security',
+    enforces: 'refresh-family',
+    catches: ['refresh-survives-password-change'],
     severity: 'high',
     references: [REF.refreshRotation, REF.terminateSessions],
     needs: ['account:recovery', 'mailbox'],

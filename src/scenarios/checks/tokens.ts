@@ -28,6 +28,16 @@ export const tokenChecks = [
     id: 'tokens.claims-follow-layout',
     rule: 'The access token is a JWT whose claims follow the documented layout (nbf, exp, iss, aud, sub {accountId, companyId})',
     kind: 'behaviour',
+    enforces: 'token-layout',
+    catches: [
+      'access-token-renamed',
+      'access-token-missing',
+      'access-token-not-jwt',
+      'sub-as-string',
+      'sub-ids-as-strings',
+      'exp-missing',
+    ],
+    pacts: ['login: a login with the right password that skips multi-factor authentication'],
     needs: ['account:user'],
     async run(ctx) {
       const problems = claimsFollowLayout(await accessClaims(ctx));
@@ -39,9 +49,40 @@ export const tokenChecks = [
   }),
 
   defineCheck({
+    id: 'tokens.refreshed-claims-follow-layout',
+    rule: 'The access token a refresh answers follows the same layout and names the same sub as the login one',
+    kind: 'behaviour',
+    enforces: 'token-layout',
+    catches: ['refresh-sub-as-string'],
+    needs: ['account:user'],
+    async run(ctx) {
+      const session = await ctx.login('user');
+      const next = await ctx.expect.ok('refreshing with the login refresh token', session.client.refresh());
+      let claims: Record<string, unknown>;
+      try {
+        claims = decodeToken(next.accessToken).claims;
+      } catch (error) {
+        return fail(`the refreshed access token is not a decodable JWT: ${(error as Error).message}`);
+      }
+      const problems = claimsFollowLayout(claims);
+      ensure(
+        problems.length === 0,
+        `the refreshed access token's claims depart from the layout: ${problems.join('; ')}`,
+      );
+      const before = JSON.stringify(decodeToken(session.tokens.accessToken).claims.sub);
+      ensure(
+        JSON.stringify(claims.sub) === before,
+        `the refreshed access token names sub ${JSON.stringify(claims.sub)}, the login one ${before}`,
+      );
+    },
+  }),
+
+  defineCheck({
     id: 'tokens.valid-now',
     rule: 'A fresh access token is valid now: nbf ≤ now < exp',
     kind: 'behaviour',
+    enforces: 'token-layout',
+    catches: ['nbf-in-future', 'exp-missing'],
     needs: ['account:user'],
     async run(ctx) {
       const claims = await accessClaims(ctx);
@@ -60,6 +101,8 @@ export const tokenChecks = [
     id: 'tokens.issuer-matches-target',
     rule: "The access token's iss is the target's issuer",
     kind: 'behaviour',
+    enforces: 'token-layout',
+    catches: ['wrong-issuer'],
     needs: ['account:user', 'jwt.issuer'],
     async run(ctx) {
       const { iss } = await accessClaims(ctx);
@@ -74,6 +117,8 @@ export const tokenChecks = [
     id: 'tokens.audience-matches-target',
     rule: "The access token's aud is the target's audience",
     kind: 'behaviour',
+    enforces: 'token-layout',
+    catches: ['wrong-audience'],
     needs: ['account:user', 'jwt.audience'],
     async run(ctx) {
       const { aud } = await accessClaims(ctx);
@@ -88,6 +133,7 @@ export const tokenChecks = [
     id: 'tokens.signature-verifies',
     rule: "The access token's signature verifies against one of the target's public keys",
     kind: 'behaviour',
+    enforces: 'token-layout',
     needs: ['account:user', 'publicKeys'],
     async run(ctx) {
       const session = await ctx.login('user');
@@ -104,6 +150,8 @@ export const tokenChecks = [
     id: 'tokens.lifetime-bounded',
     rule: `Access tokens live at most ${DOCUMENTED_LIFETIME_SECONDS} s, as the documented example does`,
     kind: 'security',
+    enforces: 'token-lifetime',
+    catches: ['access-token-long-lived'],
     severity: 'low',
     references: [REF.shortLifetime],
     needs: ['account:user'],
