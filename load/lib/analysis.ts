@@ -54,6 +54,8 @@ export interface RetryAfterEvidence {
   inconsistent: boolean;
   /** true: admitted at the first try at or after the deadline; false: rejected after it; null: not tried. */
   honoured: boolean | null;
+  /** Too short by under a second every time: whole seconds rounded down, as ASP.NET's sample writes them. */
+  truncated: boolean;
 }
 
 export interface WindowEstimate {
@@ -140,26 +142,47 @@ export function bracketReset(rejections: readonly Observation[], admitted: Obser
   const withRa = rejections.filter((r) => typeof r.retryAfter === 'number' && r.retryAfter >= 0);
   if (withRa.length === 0) return { after, by, retryAfter: null };
 
-  let deadline = Number.POSITIVE_INFINITY;
-  let floor = Number.NEGATIVE_INFINITY;
-  let tooShort = false;
-  for (const r of rejections) {
-    if (r.t > deadline + marginMs) tooShort = true;
-    if (typeof r.retryAfter === 'number' && r.retryAfter >= 0) {
-      deadline = Math.min(deadline, r.t + r.retryAfter * 1000);
-      floor = Math.max(floor, r.t + (r.retryAfter - 1) * 1000);
+  /** The reset as the headers put it, reading each as rounded up (shift 0) or down (shift 1 s). */
+  const read = (shift: number) => {
+    let deadline = Number.POSITIVE_INFINITY;
+    let floor = Number.NEGATIVE_INFINITY;
+    let late = false;
+    for (const r of rejections) {
+      if (r.t > deadline + marginMs) late = true;
+      if (typeof r.retryAfter === 'number' && r.retryAfter >= 0) {
+        deadline = Math.min(deadline, r.t + r.retryAfter * 1000 + shift);
+        floor = Math.max(floor, r.t + (r.retryAfter - 1) * 1000 + shift);
+      }
     }
-  }
-  const tooLong = admitted.t < floor - marginMs;
-  const inconsistent = floor > deadline + marginMs;
+    return {
+      deadline,
+      floor,
+      late,
+      early: admitted.t < floor - marginMs,
+      inconsistent: floor > deadline + marginMs,
+    };
+  };
+  const roundedUp = read(0);
+  const { deadline } = roundedUp;
+  const tooShort = roundedUp.late;
+  const tooLong = roundedUp.early;
+  const inconsistent = roundedUp.inconsistent;
   const honoured = tooShort ? false : admitted.t >= deadline - marginMs ? true : null;
-  if (!tooShort && !tooLong && !inconsistent) {
-    // Retry-After is the rounded-up wait: the reset lies in (deadline - 1 s, deadline].
-    after = Math.max(after, floor);
-    by = Math.min(by, deadline);
+  // Rejected after a deadline, by less than a second everywhere: whole seconds rounded down
+  // (ASP.NET's documented sample). Waiting as told is then not enough, but the headers still
+  // place the reset, a second later than a rounded-up reading would.
+  const fits = (reading: ReturnType<typeof read>) => !reading.late && !reading.early && !reading.inconsistent;
+  // "Retry-After: 0" on a refusal is itself rounded down: rounded up it would say at least 1.
+  const roundedDown = rejections.some((r) => r.t > deadline || r.retryAfter === 0) ? read(1000) : undefined;
+  const truncated = roundedDown !== undefined && fits(roundedDown);
+  const usable = truncated ? roundedDown : fits(roundedUp) ? roundedUp : undefined;
+  if (usable) {
+    // The reset lies in (deadline - 1 s, deadline] of the reading that fits.
+    after = Math.max(after, usable.floor);
+    by = Math.min(by, usable.deadline);
     if (after > by) after = by = (after + by) / 2;
   }
-  return { after, by, retryAfter: { deadline, tooShort, tooLong, inconsistent, honoured } };
+  return { after, by, retryAfter: { deadline, tooShort, tooLong, inconsistent, honoured, truncated } };
 }
 
 function findResets(classified: readonly Classified[], marginMs: number): Reset[] {
@@ -335,6 +358,10 @@ export function analyzeTimeline(
     base.retryAfterCorrect = evidence.every((e) => !e.tooShort && !e.tooLong && !e.inconsistent);
     const honoured = evidence.map((e) => e.honoured);
     base.readmittedAfterRetryAfter = honoured.includes(false) ? false : honoured.includes(true) ? true : null;
+    if (evidence.some((e) => e.truncated))
+      notes.push(
+        'Retry-After is truncated to whole seconds: waiting as told can be up to a second too short',
+      );
   } else if (retryAfterSent) {
     notes.push('Retry-After was sent but the probe never got in again, so it was not checked');
   }

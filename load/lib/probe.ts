@@ -154,15 +154,33 @@ function* awaitReset(ctx: Context, rejections: readonly Observation[], plan: Res
   let floor = Number.NEGATIVE_INFINITY;
   let tight = true;
   let hint = plan.hint;
+  /** 1 s once Retry-After proves truncated (ASP.NET's sample writes whole seconds rounded down). */
+  let truncation = 0;
+  const announced: Observation[] = [];
+  const bound = (o: Observation) => {
+    const seconds = o.retryAfter as number;
+    deadline = Math.min(deadline, o.t + seconds * 1000 + truncation);
+    if (tight) floor = Math.max(floor, o.t + (seconds - 1) * 1000 + truncation);
+  };
   const absorb = (o: Observation) => {
-    if (o.t > deadline + ctx.margin()) {
-      // Rejected after the announced deadline: the header is too short to trust.
-      tight = false;
-      deadline = Number.POSITIVE_INFINITY;
+    // A rounded-up header never tells a refused client to come back at once: 0 means rounded down.
+    const saysNow = o.retryAfter === 0;
+    if (o.t > deadline + ctx.margin() || (saysNow && truncation === 0)) {
+      if (truncation === 0 && tight && o.t <= deadline + 1000 + ctx.margin()) {
+        // Rejected within a second after the announced deadline: whole seconds rounded down.
+        truncation = 1000;
+        deadline = Number.POSITIVE_INFINITY;
+        floor = Number.NEGATIVE_INFINITY;
+        for (const earlier of announced) bound(earlier);
+      } else {
+        // Rejected later still: the header is too short to trust.
+        tight = false;
+        deadline = Number.POSITIVE_INFINITY;
+      }
     }
     if (typeof o.retryAfter === 'number' && o.retryAfter >= 0) {
-      deadline = Math.min(deadline, o.t + o.retryAfter * 1000);
-      if (tight) floor = Math.max(floor, o.t + (o.retryAfter - 1) * 1000);
+      announced.push(o);
+      bound(o);
     }
     if (floor > deadline + ctx.margin()) tight = false;
     lo = Math.max(lo, o.t);
