@@ -22,7 +22,25 @@ export interface Observation {
   durationMs?: number | undefined;
 }
 
-export type Verdict = 'admitted' | 'rejected' | 'error';
+/** `queued`: admitted only after waiting in the limiter's queue (ASP.NET's QueueLimit > 0). */
+export type Verdict = 'admitted' | 'rejected' | 'error' | 'queued';
+
+/** An answer this much slower than usual (and at least QUEUED_MIN_MS) waited in a queue. */
+const QUEUED_FACTOR = 4;
+const QUEUED_MIN_MS = 250;
+
+/** Whether an admitted answer waited in the limiter's queue, next to the median round trip. */
+export function waitedInQueue(o: Observation, medianMs: number): boolean {
+  return (o.durationMs ?? 0) > Math.max(QUEUED_MIN_MS, QUEUED_FACTOR * medianMs);
+}
+
+function medianDuration(timeline: readonly Observation[]): number {
+  const durations = timeline
+    .map((o) => o.durationMs)
+    .filter((d): d is number => typeof d === 'number' && Number.isFinite(d))
+    .sort((a, b) => a - b);
+  return durations.length ? (durations[Math.floor(durations.length / 2)] ?? 0) : 0;
+}
 
 /** ASP.NET's limiter rejects with 503 unless configured; most APIs configure 429. */
 export const DEFAULT_REJECT_STATUSES: readonly number[] = [429, 503];
@@ -111,6 +129,7 @@ interface Run {
 export function classify(timeline: readonly Observation[], rejectStatuses = DEFAULT_REJECT_STATUSES) {
   let rejectStatus: number | null = null;
   const sorted = [...timeline].sort((a, b) => a.t - b.t);
+  const median = medianDuration(sorted);
   const classified: Classified[] = sorted.map((o, index) => {
     if (rejectStatus === null && rejectStatuses.includes(o.status)) rejectStatus = o.status;
     const verdict: Verdict =
@@ -118,7 +137,9 @@ export function classify(timeline: readonly Observation[], rejectStatuses = DEFA
         ? 'rejected'
         : o.status === 0 || o.status >= 500 || rejectStatuses.includes(o.status)
           ? 'error'
-          : 'admitted';
+          : waitedInQueue(o, median)
+            ? 'queued'
+            : 'admitted';
     return { ...o, index, verdict };
   });
   return { classified, rejectStatus: rejectStatus as number | null };
@@ -185,13 +206,26 @@ export function bracketReset(rejections: readonly Observation[], admitted: Obser
   return { after, by, retryAfter: { deadline, tooShort, tooLong, inconsistent, honoured, truncated } };
 }
 
-function findResets(classified: readonly Classified[], marginMs: number): Reset[] {
+function findResets(classified: readonly Classified[], marginMs: number, medianMs: number): Reset[] {
   const resets: Reset[] = [];
   let rejections: Classified[] = [];
   for (const o of classified) {
     if (o.verdict === 'error') continue;
     if (o.verdict === 'rejected') {
       rejections.push(o);
+      continue;
+    }
+    if (o.verdict === 'queued') {
+      // Held until a permit came back, then answered: the reset is when it left the queue.
+      const left = o.t + ((o.durationMs ?? 0) - medianMs) / 2;
+      resets.push({
+        after: left - marginMs,
+        by: left,
+        at: left - marginMs / 2,
+        admittedIndex: o.index,
+        retryAfter: null,
+      });
+      rejections = [];
       continue;
     }
     if (rejections.length > 0) {
@@ -208,10 +242,10 @@ function findRuns(classified: readonly Classified[], resets: readonly Reset[]): 
   let current: Run | undefined;
   for (const o of classified) {
     if (o.verdict === 'error') continue;
-    if (o.verdict === 'rejected') {
+    if (o.verdict === 'rejected' || o.verdict === 'queued') {
       if (current) current.complete = true;
       current = undefined;
-      continue;
+      if (o.verdict === 'rejected') continue;
     }
     if (!current) {
       current = { admitted: [], complete: false, reset: resets.find((r) => r.admittedIndex === o.index) };
@@ -318,7 +352,8 @@ export function analyzeTimeline(
   const marginMs = options.marginMs ?? defaultMargin(timeline);
   const notes: string[] = [];
   const unexpected = classified.filter((o) => o.verdict === 'error').length;
-  const firstRejection = classified.find((o) => o.verdict === 'rejected');
+  const firstRejection = classified.find((o) => o.verdict === 'rejected' || o.verdict === 'queued');
+  const queued = classified.filter((o) => o.verdict === 'queued');
   const retryAfterSent = classified.some((o) => o.verdict === 'rejected' && typeof o.retryAfter === 'number');
   const base: RateLimitAnalysis = {
     limit: null,
@@ -341,7 +376,13 @@ export function analyzeTimeline(
     return base;
   }
 
-  const resets = findResets(classified, marginMs);
+  const resets = findResets(classified, marginMs, medianDuration(classified));
+  if (queued.length > 0) {
+    const longest = Math.max(...queued.map((o) => o.durationMs ?? 0));
+    notes.push(
+      `queueing: ${queued.length} requests over the limit waited (up to ${round3(longest / 1000)} s) instead of being rejected`,
+    );
+  }
   const runs = findRuns(classified, resets);
   // The first complete run saw a full allowance: at the start of the timeline, or right after the
   // first reset when the window was already spent when we came.

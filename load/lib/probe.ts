@@ -23,6 +23,7 @@ import {
   type Observation,
   round3,
   type Verdict,
+  waitedInQueue,
 } from './analysis.ts';
 
 export interface ProbeConfig {
@@ -136,7 +137,8 @@ function* burst(ctx: Context): Gen<{ admitted: Observation[]; rejection: Observa
   for (;;) {
     const o = yield* send();
     const v = ctx.verdict(o);
-    if (v === 'rejected') return { admitted, rejection: o };
+    // A queued answer came late instead of refused: the limit is reached all the same.
+    if (v === 'rejected' || v === 'queued') return { admitted, rejection: o };
     if (v === 'admitted') admitted.push(o);
   }
 }
@@ -231,7 +233,7 @@ function* awaitReset(ctx: Context, rejections: readonly Observation[], plan: Res
     const o = yield* sendAt(ctx, Math.max(at, earliest));
     polls++;
     const v = ctx.verdict(o);
-    if (v === 'admitted') {
+    if (v === 'admitted' || v === 'queued') {
       // In before the announced earliest moment: the header asks for too long a wait.
       if (o.t < floor - ctx.margin()) tight = false;
       return { admission: o, after: tight ? Math.max(lo, floor) : lo, by: o.t };
@@ -409,7 +411,9 @@ export function createProbe(config: ProbeConfig): Probe {
               observation.status >= 500 ||
               rejectStatuses.includes(observation.status)
             ? 'error'
-            : 'admitted';
+            : waitedInQueue(observation, 2 * ctx.lead())
+              ? 'queued'
+              : 'admitted';
       verdicts.set(observation, verdict);
       if (verdict === 'error') errors++;
       if (errors >= maxErrors) {
