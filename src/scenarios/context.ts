@@ -79,7 +79,7 @@ export interface CheckContext {
   /** Moves the server clock; only for checks that declare `disturbs: ['clock']`. */
   advanceClock(seconds: number, why: string): Promise<void>;
   /**
-   * Runs a call to a rate-limited route. With clock control, a 429 (or 503 with Retry-After)
+   * Runs a call to a rate-limited route. With clock control, a rate-limit rejection (src/rate-limit)
    * moves the clock past the window instead of waiting; without it, the client has already
    * waited as told within the bound, and a limit it could not wait out skips the check.
    */

@@ -67,7 +67,7 @@ export const rateLimitChecks = [
   defineCheck({
     id: 'rate-limit.recover-password-limited',
     destructive: true,
-    rule: `A burst of at most ${BURST} recover-password requests meets the rate limit (the declared status, else 429, or a 503 after admissions)`,
+    rule: `A burst of at most ${BURST} recover-password requests meets the rate limit (429, or 503 with Retry-After)`,
     kind: 'behaviour',
     enforces: 'rate-limited',
     catches: ['no-rate-limit', 'rate-limit-known-only'],
