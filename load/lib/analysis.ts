@@ -76,6 +76,7 @@ export function classify(timeline: readonly Observation[], rejectStatuses = DEFA
   let rejectStatus: number | null = null;
   const sorted = [...timeline].sort((a, b) => a.t - b.t);
   const median = medianDuration(sorted);
+  let previous: Verdict | undefined;
   const classified: Classified[] = sorted.map((o, index) => {
     if (rejectStatus === null && rejectStatuses.includes(o.status)) rejectStatus = o.status;
     const verdict: Verdict =
@@ -83,9 +84,10 @@ export function classify(timeline: readonly Observation[], rejectStatuses = DEFA
         ? 'rejected'
         : o.status === 0 || o.status >= 500 || rejectStatuses.includes(o.status)
           ? 'error'
-          : waitedInQueue(o, median)
+          : waitedInQueue(o, median, previous)
             ? 'queued'
             : 'admitted';
+    previous = verdict;
     return { ...o, index, verdict };
   });
   return { classified, rejectStatus: rejectStatus as number | null };
@@ -278,6 +280,20 @@ export function analyzeTimeline(
     limit = crossedAfter;
   }
   base.limit = limit;
+  // A run after a reset that got more than the limit ran through a reset nobody saw: the spacing
+  // to the next reset spans that many windows (a wait that skipped a whole window).
+  const windowsAfter = (i: number) => {
+    const run = runs.find((candidate) => candidate.reset === resets[i]);
+    return run && limit > 0 ? Math.max(1, Math.ceil(run.admitted.length / limit)) : 1;
+  };
+  if (resets.some((_, i) => windowsAfter(i) > 1)) {
+    const corrected = estimateWindow(resets, firstT, windowsAfter);
+    if (corrected) {
+      base.window = corrected;
+      base.windowSeconds = round3(corrected.seconds);
+      notes.push('a run got more than the limit: the wait after it skipped a whole window, counted as two');
+    }
+  }
   if (!second || !third || !window) {
     notes.push('too few resets to tell the algorithm');
     return base;

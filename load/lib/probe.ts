@@ -297,6 +297,7 @@ export function createProbe(config: ProbeConfig): Probe {
   const verdicts = new Map<Observation, Verdict>();
   const halfTrips: number[] = [];
   let rejectStatus: number | undefined;
+  let previousVerdict: Verdict | undefined;
   let errors = 0;
   let clock = 0;
   let start: number | undefined;
@@ -374,10 +375,11 @@ export function createProbe(config: ProbeConfig): Probe {
               observation.status >= 500 ||
               rejectStatuses.includes(observation.status)
             ? 'error'
-            : waitedInQueue(observation, 2 * ctx.lead())
+            : waitedInQueue(observation, 2 * ctx.lead(), previousVerdict)
               ? 'queued'
               : 'admitted';
       verdicts.set(observation, verdict);
+      previousVerdict = verdict;
       if (verdict === 'error') errors++;
       if (errors >= maxErrors) {
         finish('errors');

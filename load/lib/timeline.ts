@@ -20,12 +20,16 @@ export interface Observation {
 export type Verdict = 'admitted' | 'rejected' | 'error' | 'queued';
 
 /** An answer this much slower than usual (and at least QUEUED_MIN_MS) waited in a queue. */
-const QUEUED_FACTOR = 4;
-const QUEUED_MIN_MS = 250;
+const QUEUED_FACTOR = 8;
+const QUEUED_MIN_MS = 500;
 
-/** Whether an admitted answer waited in the limiter's queue, next to the median round trip. */
-export function waitedInQueue(o: Observation, medianMs: number): boolean {
-  return (o.durationMs ?? 0) > Math.max(QUEUED_MIN_MS, QUEUED_FACTOR * medianMs);
+/**
+ * Whether an admitted answer waited in the limiter's queue: far slower than the median round trip,
+ * and right after an admission (a queue holds the request after the allowance is used up; a slow
+ * first request is a cold start, a slow one after a rejection a reset found by polling).
+ */
+export function waitedInQueue(o: Observation, medianMs: number, previous: Verdict | undefined): boolean {
+  return previous === 'admitted' && (o.durationMs ?? 0) > Math.max(QUEUED_MIN_MS, QUEUED_FACTOR * medianMs);
 }
 
 export function medianDuration(timeline: readonly Observation[]): number {
@@ -171,7 +175,12 @@ function narrowByMultiple(w: Interval, lo: number, hi: number): Interval {
  * limiter opened its window with our first request, reset k also lies k windows after it — a
  * second, often tighter, reading used only where it agrees with the first.
  */
-export function estimateWindow(resets: readonly Reset[], firstT: number): WindowEstimate | null {
+export function estimateWindow(
+  resets: readonly Reset[],
+  firstT: number,
+  /** Windows the spacing after reset i spans at least (a run that got more than the limit hid a reset). */
+  windowsAfter: (i: number) => number = () => 1,
+): WindowEstimate | null {
   const toEstimate = (iv: Interval, basis: WindowEstimate['basis']): WindowEstimate => ({
     seconds: (iv.lo + iv.hi) / 2000,
     low: iv.lo / 1000,
@@ -189,7 +198,8 @@ export function estimateWindow(resets: readonly Reset[], firstT: number): Window
   }
   const spacings = resets.slice(1).map((r, i) => {
     const prev = resets[i] as Reset;
-    return { lo: r.after - prev.by, hi: r.by - prev.after, mid: r.at - prev.at };
+    const k = windowsAfter(i);
+    return { lo: (r.after - prev.by) / k, hi: (r.by - prev.after) / k, mid: (r.at - prev.at) / k };
   });
   const base = spacings.filter((s) => s.mid > 0).sort((a, b) => a.hi - a.lo - (b.hi - b.lo))[0];
   if (!base) return null;
