@@ -93,7 +93,7 @@ const SETTINGS: Setting[] = [
   {
     label: 'fixed 6/2s, 100 ms timer (drift)',
     limits: { ...fixed(6, 2), replenishmentTimerMs: 100 },
-    window: 2.1,
+    window: 2.02,
     again: true,
   },
   {
@@ -106,7 +106,7 @@ const SETTINGS: Setting[] = [
       replenishmentTimerMs: 100,
       retryAfter: 'whole-window',
     },
-    window: 2.1,
+    window: 2.02,
   },
   { label: 'fixed 6/2s, queue 3', limits: { ...fixed(6, 2), queueLimit: 3 }, window: 2 },
 ];
