@@ -147,16 +147,3 @@ export async function authenticate(request: FastifyRequest, ctx: ApiContext): Pr
   if (!check.ok) throw unauthorized(`the access token is not valid: ${check.reason}`, check.reason);
   return check.account;
 }
-
-/** The limiter's refusal, as the configured policy words it. */
-export function rateLimited(ctx: ApiContext, seconds: number): HttpProblem {
-  const { limits } = ctx.options;
-  const sendRetryAfter = limits.retryAfter && !ctx.defects.has('rate-limit-no-retry-after');
-  const told = ctx.defects.has('retry-after-too-short') ? 1 : seconds;
-  return new HttpProblem(
-    limits.rejectStatus,
-    limits.rejectStatus === 429 ? 'Too Many Requests' : 'Service Unavailable',
-    `the rate limit DefaultRateLimitAuth is exhausted; a permit is free again in ${told} s`,
-    sendRetryAfter ? { headers: { 'retry-after': String(told) } } : {},
-  );
-}

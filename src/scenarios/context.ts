@@ -229,7 +229,14 @@ export class Context implements CheckContext {
   mailbox(): Mailbox {
     const config = this.target.mailbox;
     if (!config) this.skip(`target "${this.target.name}" (${this.target.source}) has no mailbox`);
-    this.#mailbox ??= new Mailbox({ url: config.url, codePattern: config.codePattern });
+    // A mailbox that never delivers ends the check within maxWaitSeconds, like every other wait.
+    const { maxWaitSeconds, requestTimeoutSeconds } = this.target.options;
+    this.#mailbox ??= new Mailbox({
+      url: config.url,
+      codePattern: config.codePattern,
+      timeoutMs: maxWaitSeconds * 1000,
+      requestTimeoutMs: Math.min(requestTimeoutSeconds, maxWaitSeconds) * 1000,
+    });
     return this.#mailbox;
   }
 

@@ -68,6 +68,9 @@ export class RecoveryAccount {
       `recover-password for the recovery account (${this.email})`,
       ctx.rateLimited('recover-password', () => client.recoverPassword(this.email)),
     );
+    ctx.trace(
+      `waiting up to ${ctx.target.options.maxWaitSeconds} s for the recovery code to ${this.email} in the mailbox ${mailbox.url}`,
+    );
     try {
       return await mailbox.waitForCode(this.email, { after });
     } catch (error) {

@@ -124,7 +124,9 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
     return new Mailbox({
       url: config.url,
       codePattern: config.codePattern,
-      timeoutMs: Math.max(15_000, maxWaitMs),
+      // Bounded like every other wait: a mailbox that never delivers fails the state within maxWaitSeconds.
+      timeoutMs: maxWaitMs,
+      requestTimeoutMs: Math.min(target.options.requestTimeoutSeconds * 1000, maxWaitMs),
     });
   };
 
