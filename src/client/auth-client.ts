@@ -15,6 +15,7 @@ import { redactText } from '../redact/index.ts';
 import { DEFAULT_OPTIONS, DEFAULT_PATHS, DEFAULT_PROTECTED_PATH, type RouteName } from '../target/types.ts';
 import { type ApiResponse, apiResponse, parseTokenPair, recoveryCodeValue } from './bodies.ts';
 import { RefreshFailedError } from './errors.ts';
+import type { RejectionReading } from './rate-limit.ts';
 import { RefreshCoordinator } from './refresh.ts';
 import type { TokenPair, TokenStore } from './token-store.ts';
 import { type Call, type Exchange, Transport } from './transport.ts';
@@ -41,8 +42,14 @@ export interface AuthClientOptions {
   dispatcher?: Dispatcher;
   /** Called once per HTTP attempt, already redacted. Exceptions it throws are ignored. */
   onExchange?: (exchange: Exchange) => void;
-  /** On 429, or 503 with Retry-After, wait and retry while the total wait stays within the bound. Default 0: off. */
+  /** On a rate-limit rejection (see `rejection`), wait and retry while the total wait stays within the bound. Default 0: off. */
   rateLimit?: { maxTotalWaitMs: number };
+  /**
+   * How the target's limiter rejects (src/rate-limit): its declared status, and the routes that
+   * admitted requests before (a bare 503 after admissions is the limiter, not an outage).
+   * Default: 429, or 503 with Retry-After.
+   */
+  rejection?: RejectionReading;
 }
 
 export interface LoginInput {
@@ -86,6 +93,7 @@ export class AuthClient {
       dispatcher: options.dispatcher,
       onExchange: options.onExchange,
       maxRateLimitWaitMs: options.rateLimit?.maxTotalWaitMs,
+      rejection: options.rejection,
     });
     this.#refreshes = new RefreshCoordinator(this.tokenStore, (token) => this.#refreshWith(token));
   }

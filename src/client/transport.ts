@@ -18,7 +18,7 @@ import {
 } from '../redact/index.ts';
 import type { RouteName } from '../target/types.ts';
 import { errorCode, type FailedRequest, type TransportError, transportFailure } from './errors.ts';
-import { rateLimitWaitMs } from './rate-limit.ts';
+import { type RejectionReading, rateLimitWaitMs } from './rate-limit.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -73,6 +73,8 @@ export interface TransportOptions {
   onExchange?: ((exchange: Exchange) => void) | undefined;
   /** Total time rate-limited answers may be waited out per call; 0 throws them at once. */
   maxRateLimitWaitMs?: number | undefined;
+  /** The target's limiter reading: which answers are its rejections (src/rate-limit). */
+  rejection?: RejectionReading | undefined;
 }
 
 /** A failed request with the undici-style code that explains it (our own timers set the timeout codes). */
@@ -99,6 +101,7 @@ export class Transport {
   readonly #ownsDispatcher: boolean;
   readonly #timeoutMs: number;
   readonly #maxRateLimitWaitMs: number;
+  readonly #rejection: RejectionReading;
   readonly #onExchange: ((exchange: Exchange) => void) | undefined;
 
   /** `base` is an http(s) URL; its path is a prefix for every call's path. */
@@ -107,6 +110,7 @@ export class Transport {
     this.#basePath = base.pathname.replace(/\/+$/, '');
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 0;
+    this.#rejection = options.rejection ?? {};
     this.#onExchange = options.onExchange;
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher = options.dispatcher ?? new Pool(this.#origin);
@@ -132,7 +136,12 @@ export class Transport {
     let waitedMs = 0;
     for (let attempt = 0; ; attempt++) {
       const { raw, exchange } = await this.#attempt(call);
-      const wait = this.#maxRateLimitWaitMs > 0 ? rateLimitWaitMs(raw, attempt) : undefined;
+      const route = call.route ?? call.path;
+      const reading = { ...this.#rejection, route };
+      const limited = rateLimitWaitMs(raw, attempt, Date.now(), reading);
+      // Every other answer below 500 shows the route admitting: a later bare 503 there is the limiter.
+      if (limited === undefined && raw.status < 500) this.#rejection.history?.admitted(route);
+      const wait = this.#maxRateLimitWaitMs > 0 ? limited : undefined;
       if (wait === undefined || waitedMs + wait > this.#maxRateLimitWaitMs) {
         this.#emit(exchange);
         return raw;
