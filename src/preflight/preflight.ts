@@ -60,7 +60,9 @@ export async function preflight(target: Target, options: PreflightOptions = {}):
             skipMultiFactorAuthentication: true,
           }),
     ]);
-    const lines = [`${refreshUrl}: reachable, answers ${describeAnswer(refresh)} to a made-up refresh token`];
+    const lines = [
+      `POST ${refreshUrl}: reachable, answers ${describeAnswer(refresh)} to a made-up refresh token`,
+    ];
     if (login && slot) {
       lines.push(
         `${login.url}: accepts the login of accounts.${slot} (${target.accounts[slot]!.email}), ${login.status}`,

@@ -85,7 +85,7 @@ export function defineCheck(definition: CheckDefinition): Check {
   return {
     ...definition,
     flow: definition.id.slice(0, definition.id.indexOf('.')),
-    source: definition.source ?? RULES[definition.enforces].source,
+    source: definition.source ?? defaultSource(definition),
     catches: definition.catches ?? [],
     pacts: definition.pacts ?? [],
     needs: definition.needs ?? [],
@@ -97,6 +97,14 @@ export function defineCheck(definition: CheckDefinition): Check {
       definition.destructive ??
       ((definition.uses ?? []).includes('recovery') || (definition.disturbs ?? []).includes('rateLimit')),
   };
+}
+
+/** A behaviour check reads its rule's source; a security finding, the standard it cites first. */
+function defaultSource(definition: CheckDefinition): Source {
+  const first = definition.kind === 'security' ? definition.references?.[0] : undefined;
+  if (first === undefined) return RULES[definition.enforces].source;
+  if (first.startsWith('RFC')) return 'RFC';
+  return first.includes('ASVS') ? 'ASVS' : 'OWASP';
 }
 
 /** Ends a check as skipped; thrown by `ctx.skip(reason)`. */

@@ -65,6 +65,7 @@ export const unblockChecks = [
 
   defineCheck({
     id: 'unblock.resets-count',
+    destructive: true,
     rule: `After an unblock the count starts again: ${WRONG_CODES_TO_BLOCK - 1} wrong codes leave the right one working`,
     kind: 'behaviour',
     enforces: 'unblock',

@@ -67,6 +67,9 @@ export class RecoveryAccount {
       `recover-password for the recovery account (${this.email})`,
       session.rateLimited('recover-password', () => client.recoverPassword(this.email)),
     );
+    session.trace(
+      `waiting up to ${session.target.options.maxWaitSeconds} s for the recovery code to ${this.email} in the mailbox ${mailbox.url}`,
+    );
     try {
       return await mailbox.waitForCode(this.email, { after });
     } catch (error) {

@@ -214,8 +214,9 @@ export class TargetSession {
     this.#mailbox ??= new Mailbox({
       url: config.url,
       codePattern: config.codePattern,
+      // A mailbox that never delivers ends the check within maxWaitSeconds, like every other wait.
       timeoutMs: this.maxWaitMs,
-      requestTimeoutMs: this.target.options.requestTimeoutSeconds * 1000,
+      requestTimeoutMs: Math.min(this.target.options.requestTimeoutSeconds * 1000, this.maxWaitMs),
     });
     return this.#mailbox;
   }
