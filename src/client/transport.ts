@@ -17,7 +17,7 @@ import {
   registerSecretsIn,
 } from '../redact/index.ts';
 import type { RouteName } from '../target/types.ts';
-import { type FailedRequest, TransportError, type TransportErrorKind } from './errors.ts';
+import { errorCode, type FailedRequest, type TransportError, transportFailure } from './errors.ts';
 import { rateLimitWaitMs } from './rate-limit.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -75,32 +75,12 @@ export interface TransportOptions {
   maxRateLimitWaitMs?: number | undefined;
 }
 
-const TRANSPORT_CODES: Record<string, { kind: TransportErrorKind; what: (timeoutMs: number) => string }> = {
-  UND_ERR_HEADERS_TIMEOUT: { kind: 'timeout', what: (ms) => `no response headers within ${ms} ms` },
-  UND_ERR_BODY_TIMEOUT: {
-    kind: 'timeout',
-    what: (ms) => `the response body did not complete within ${ms} ms`,
-  },
-  UND_ERR_CONNECT_TIMEOUT: { kind: 'timeout', what: () => 'could not connect in time' },
-  UND_ERR_SOCKET: { kind: 'connection', what: () => 'the connection closed before a complete response' },
-  ECONNRESET: { kind: 'connection', what: () => 'the connection was reset' },
-  EPIPE: { kind: 'connection', what: () => 'the connection was reset' },
-  ECONNREFUSED: { kind: 'connection', what: () => 'connection refused — is the server running?' },
-  ENOTFOUND: { kind: 'connection', what: () => 'host not found' },
-  EAI_AGAIN: { kind: 'connection', what: () => 'host not found (DNS lookup failed)' },
-};
-
 /** A failed request with the undici-style code that explains it (our own timers set the timeout codes). */
 class Failure {
   constructor(
     readonly code: string | undefined,
     readonly error: unknown,
   ) {}
-}
-
-function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 function parseJson(text: string): { json: unknown; jsonError: boolean } {
@@ -265,13 +245,6 @@ export class Transport {
 
   #transportError(request: FailedRequest, caught: unknown): TransportError {
     const failure = caught instanceof Failure ? caught : new Failure(errorCode(caught), caught);
-    const known = TRANSPORT_CODES[failure.code ?? ''];
-    const message = (failure.error as Error)?.message ?? String(failure.error);
-    return new TransportError({
-      request,
-      kind: known?.kind ?? 'connection',
-      what: known?.what(this.#timeoutMs) ?? `the request failed: ${message}`,
-      cause: failure.error,
-    });
+    return transportFailure(request, failure.code, failure.error, this.#timeoutMs);
   }
 }
