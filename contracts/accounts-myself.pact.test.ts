@@ -4,16 +4,16 @@
 import { MatchersV3 } from '@pact-foundation/pact';
 import { describe, expect, test } from 'vitest';
 import { ApiError } from '../src/client/index.ts';
-import { BEARER_CHALLENGE } from './matchers.ts';
-import { state } from './states.ts';
-import { bearerFromState, clientFor, createPact, EXAMPLE, undocumentedDto } from './support.ts';
+import { BEARER_CHALLENGE } from '../src/pact/matchers.ts';
+import { state } from '../src/pact/states.ts';
+import { bearerFromState, clientFor, createPact, EXAMPLE, READINGS, undocumentedDto } from './support.ts';
 
 const { matchStatus, regex, HTTPResponseStatusClass } = MatchersV3;
 const pact = createPact();
 
-const PATH = '/api/accounts/myself';
+const PATH = READINGS.protectedPath;
 
-describe('GET /api/accounts/myself', () => {
+describe(`GET ${PATH}`, () => {
   test('a live access token is accepted', async () => {
     await pact
       .addInteraction()

@@ -93,18 +93,19 @@ test('verify --target FILE exits 0 against a separately started reference API', 
   expect(result.code).toBe(0);
 });
 
-test('verify --target FILE exits 1 and names the field when the API renames the access token', async () => {
+// A defect the preflight lets through (it asks only for an access token): the field is named.
+test('verify --target FILE exits 1 and names the field when the access token carries sub as a string', async () => {
   const put = (defects: string[]) =>
     fetch(`${baseUrl}/_control/defects`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ defects }),
     });
-  expect((await put(['access-token-renamed'])).status).toBe(200);
+  expect((await put(['sub-as-string'])).status).toBe(200);
   try {
     const result = await cli(['verify', '--target', targetFile, '--report-dir', join(dir, 'reports')]);
     expect(result.stdout).toMatch(
-      /✗ login\.a-login-with-the-right-password-that-skips-multi-factor-authentication\n {4}POST \/api\/auth\/login: body \$: Actual map is missing the following keys: accessToken/,
+      /✗ login\.a-login-with-the-right-password-that-skips-multi-factor-authentication\n {4}POST \/api\/auth\/login: body \$\.accessToken: expected a JWT whose payload carries "sub" as a JSON object/,
     );
     expect(result.code).toBe(1);
   } finally {

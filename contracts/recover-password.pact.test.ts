@@ -3,19 +3,27 @@
 import { MatchersV3 } from '@pact-foundation/pact';
 import { describe, expect, test } from 'vitest';
 import { ApiError } from '../src/client/index.ts';
-import { state } from './states.ts';
-import { clientFor, createPact, EXAMPLE, fromState, jsonContentType, undocumentedDto } from './support.ts';
+import { state } from '../src/pact/states.ts';
+import {
+  clientFor,
+  createPact,
+  EXAMPLE,
+  fromState,
+  jsonContentType,
+  PATHS,
+  undocumentedDto,
+} from './support.ts';
 
 const { matchStatus, HTTPResponseStatusClass } = MatchersV3;
 const pact = createPact();
 
-describe('POST /api/auth/recover-password', () => {
+describe(`POST ${PATHS.recoverPassword}`, () => {
   test('a known address is answered with a success and a JSON object', async () => {
     await pact
       .addInteraction()
       .given(...state.registeredAccount('recovery'))
       .uponReceiving('a password recovery request for a registered address')
-      .withRequest('POST', '/api/auth/recover-password', (builder) => {
+      .withRequest('POST', PATHS.recoverPassword, (builder) => {
         builder.headers(jsonContentType()).jsonBody({ email: fromState('email', EXAMPLE.email) });
       })
       // PasswordRecoveryResponseDto has no documented fields, and 200 vs 202/204 is not documented either.
@@ -33,7 +41,7 @@ describe('POST /api/auth/recover-password', () => {
       .addInteraction()
       .given(...state.unknownAddress())
       .uponReceiving('a password recovery request for an address that belongs to no account')
-      .withRequest('POST', '/api/auth/recover-password', (builder) => {
+      .withRequest('POST', PATHS.recoverPassword, (builder) => {
         builder.headers(jsonContentType()).jsonBody({ email: fromState('email', EXAMPLE.unknownEmail) });
       })
       .willRespondWith(matchStatus(200, HTTPResponseStatusClass.Success), undocumentedDto)
@@ -50,7 +58,7 @@ describe('POST /api/auth/recover-password', () => {
       .addInteraction()
       .given(...state.recoveryLimitUsedUp())
       .uponReceiving('a password recovery request over the rate limit')
-      .withRequest('POST', '/api/auth/recover-password', (builder) => {
+      .withRequest('POST', PATHS.recoverPassword, (builder) => {
         builder.headers(jsonContentType()).jsonBody({ email: fromState('email', EXAMPLE.unknownEmail) });
       })
       // DOC: rate limited (DefaultRateLimitAuth). ASP.NET's limiter answers 503 unless it is

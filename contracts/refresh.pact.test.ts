@@ -3,14 +3,14 @@
 import { MatchersV3 } from '@pact-foundation/pact';
 import { describe, expect, test } from 'vitest';
 import { ApiError } from '../src/client/index.ts';
-import { state } from './states.ts';
+import { state } from '../src/pact/states.ts';
 import {
   clientFor,
   createPact,
   EXAMPLE,
   errorBody,
-  fromState,
-  jsonContentType,
+  PATHS,
+  refreshRequest,
   tokenPairResponse,
 } from './support.ts';
 
@@ -19,17 +19,13 @@ const pact = createPact();
 
 const stored = { accessToken: EXAMPLE.accessToken, refreshToken: EXAMPLE.refreshToken };
 
-describe('POST /api/auth/refresh', () => {
+describe(`POST ${PATHS.refresh}`, () => {
   test('a live refresh token is exchanged for a new pair, which replaces the stored one', async () => {
     await pact
       .addInteraction()
       .given(...state.liveRefreshToken('user'))
       .uponReceiving('a refresh with the live token')
-      .withRequest('POST', '/api/auth/refresh', (builder) => {
-        builder
-          .headers(jsonContentType())
-          .jsonBody({ refreshToken: fromState('refreshToken', EXAMPLE.refreshToken) });
-      })
+      .withRequest('POST', PATHS.refresh, refreshRequest({ fromState: EXAMPLE.refreshToken }))
       .willRespondWith(
         200,
         tokenPairResponse({
@@ -55,11 +51,7 @@ describe('POST /api/auth/refresh', () => {
       .addInteraction()
       .given(...state.spentRefreshToken('user'))
       .uponReceiving('a refresh with the spent token')
-      .withRequest('POST', '/api/auth/refresh', (builder) => {
-        builder
-          .headers(jsonContentType())
-          .jsonBody({ refreshToken: fromState('refreshToken', EXAMPLE.refreshToken) });
-      })
+      .withRequest('POST', PATHS.refresh, refreshRequest({ fromState: EXAMPLE.refreshToken }))
       // The document says one-time usable, not which status refuses the second use.
       .willRespondWith(matchStatus(401, HTTPResponseStatusClass.ClientError), errorBody)
       .executeTest(async (mockServer) => {
@@ -78,9 +70,7 @@ describe('POST /api/auth/refresh', () => {
     await pact
       .addInteraction()
       .uponReceiving('a refresh with a token the API never issued')
-      .withRequest('POST', '/api/auth/refresh', (builder) => {
-        builder.headers(jsonContentType()).jsonBody({ refreshToken: forged });
-      })
+      .withRequest('POST', PATHS.refresh, refreshRequest({ value: forged }))
       .willRespondWith(matchStatus(401, HTTPResponseStatusClass.ClientError), errorBody)
       .executeTest(async (mockServer) => {
         const client = clientFor(mockServer);

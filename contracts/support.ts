@@ -1,24 +1,49 @@
 /**
  * What every consumer test shares: the pact (one file for the consumer–provider pair), the
- * client under contract pointed at the mock server, the example values the pact file shows, and
- * the response shapes pinned the same way everywhere.
+ * readings it is written for, the client under contract configured for them and pointed at the
+ * mock server, the example values the pact file shows, and the shapes pinned the same way
+ * everywhere. The readings come from FACILIOO_CONTRACT_READINGS (`gate --target` sets it), else
+ * the spec's defaults.
  */
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 // The root module does not re-export the V4 HTTP builder types.
-import type { V4MockServer, V4ResponseBuilder } from '@pact-foundation/pact/src/v4/http/types.js';
-import { AuthClient, MemoryTokenStore, type TokenPair } from '../src/client/index.ts';
-import { ACCESS_TOKEN_JWT, JSON_CONTENT_TYPE, JWT } from './matchers.ts';
-import { CONSUMER, PACT_DIR, PROVIDER } from './pact-files.ts';
+import type {
+  V4MockServer,
+  V4RequestBuilder,
+  V4ResponseBuilder,
+} from '@pact-foundation/pact/src/v4/http/types.js';
+import {
+  AuthClient,
+  clientOptionsForReadings,
+  MemoryTokenStore,
+  type TokenPair,
+} from '../src/client/index.ts';
+import { ACCESS_TOKEN_JWT, JSON_CONTENT_TYPE, JWT } from '../src/pact/matchers.ts';
+import { CONSUMER, contractPactDir, PROVIDER } from '../src/pact/pact-files.ts';
+import { contractReadings } from '../src/target/index.ts';
 
-const { like, regex, fromProviderState } = MatchersV3;
+/** The readings of the target these contracts are written for. */
+export const READINGS = contractReadings(process.env);
+export const PATHS = READINGS.paths;
+
+const { like, regex, fromProviderState, matchStatus, HTTPResponseStatusClass } = MatchersV3;
 
 export function createPact(): PactV4 {
-  return new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: PACT_DIR, logLevel: 'warn' });
+  return new PactV4({
+    consumer: CONSUMER,
+    provider: PROVIDER,
+    dir: contractPactDir(process.env),
+    logLevel: 'warn',
+  });
 }
 
-/** The client under contract, talking to the mock server: the same class the suites use. */
+/** The client under contract, in the target's readings, talking to the mock server. */
 export function clientFor(mockServer: V4MockServer, tokens?: TokenPair): AuthClient {
-  return new AuthClient({ baseUrl: mockServer.url, tokenStore: new MemoryTokenStore(tokens) });
+  return new AuthClient({
+    baseUrl: mockServer.url,
+    tokenStore: new MemoryTokenStore(tokens),
+    options: clientOptionsForReadings(READINGS),
+  });
 }
 
 function jwt(header: object, payload: object): string {
@@ -62,9 +87,33 @@ export function fromState<T>(name: string, example: T) {
 /** Pact's provider-state expression syntax. */
 const expression = (name: string) => `\${${name}}`;
 
-/** `Authorization: Bearer <access token from the provider state>`. */
-export function bearerFromState(example: string = EXAMPLE.accessToken) {
-  return { Authorization: fromProviderState(`Bearer ${expression('accessToken')}`, `Bearer ${example}`) };
+/** `Authorization: Bearer <the provider state's value>`, the access token unless named. */
+export function bearerFromState(example: string = EXAMPLE.accessToken, name = 'accessToken') {
+  return { Authorization: fromProviderState(`Bearer ${expression(name)}`, `Bearer ${example}`) };
+}
+
+/**
+ * A refresh request in the target's reading: `{ "refreshToken": … }` (DOC), or the token as the
+ * Bearer credential with no body (SEEN). `token` is a fixed value or the provider state's.
+ */
+export function refreshRequest(token: { fromState: string } | { value: string }) {
+  return (builder: V4RequestBuilder) => {
+    if (READINGS.refreshTokenIn === 'bearer') {
+      builder.headers(
+        'fromState' in token
+          ? bearerFromState(token.fromState, 'refreshToken')
+          : { Authorization: `Bearer ${token.value}` },
+      );
+      return;
+    }
+    const refreshToken = 'fromState' in token ? fromState('refreshToken', token.fromState) : token.value;
+    builder.headers(jsonContentType()).jsonBody({ refreshToken });
+  };
+}
+
+/** The recovery code as the target types it (the hub's int32, or DOC's string). */
+export function recoveryCodeFromState(name: 'recoveryCode' | 'wrongRecoveryCode', example: string) {
+  return fromState(name, READINGS.recoveryCodeType === 'number' ? Number(example) : example);
 }
 
 /** `Content-Type` of a JSON answer, pinned loosely (problem+json or plain JSON, any charset). */
@@ -72,14 +121,27 @@ export const jsonContentType = () => ({
   'Content-Type': regex(JSON_CONTENT_TYPE, 'application/json; charset=utf-8'),
 });
 
-/** The documented token pair (DOC: accessToken and refreshToken, both JWTs), by shape only. */
+/**
+ * The documented token pair (DOC: accessToken and refreshToken, both JWTs), by shape only. In the
+ * object reading the refresh token is `{ "token": <JWT> }` (the key the reference API uses; the
+ * client also reads `value` and `refreshToken`, which a pact cannot leave open).
+ */
 export function tokenPairResponse(pair: TokenPair) {
+  const refreshToken = regex(JWT, pair.refreshToken);
   return (builder: V4ResponseBuilder) => {
     builder.headers(jsonContentType()).jsonBody({
       accessToken: regex(ACCESS_TOKEN_JWT, pair.accessToken),
-      refreshToken: regex(JWT, pair.refreshToken),
+      refreshToken: READINGS.refreshTokenShape === 'object' ? { token: refreshToken } : refreshToken,
     });
   };
+}
+
+/**
+ * A status the document leaves open: any 4xx with the target's reading as the example, or
+ * exactly the reading when the target pins it (`exact`).
+ */
+export function openStatus(example: number, exact = false) {
+  return exact ? example : matchStatus(example, HTTPResponseStatusClass.ClientError);
 }
 
 /**

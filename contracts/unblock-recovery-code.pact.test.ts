@@ -3,7 +3,7 @@
 import { MatchersV3 } from '@pact-foundation/pact';
 import { describe, expect, test } from 'vitest';
 import { ApiError } from '../src/client/index.ts';
-import { type StateAccount, state } from './states.ts';
+import { type StateAccount, state } from '../src/pact/states.ts';
 import {
   bearerFromState,
   clientFor,
@@ -11,13 +11,14 @@ import {
   EXAMPLE,
   fromState,
   jsonContentType,
+  PATHS,
   undocumentedDto,
 } from './support.ts';
 
 const { matchStatus, HTTPResponseStatusClass } = MatchersV3;
 const pact = createPact();
 
-const PATH = '/api/account/unblock-recovery-code';
+const PATH = PATHS.unblockRecoveryCode;
 const body = { email: fromState('email', EXAMPLE.email) };
 const tokens = { accessToken: EXAMPLE.accessToken, refreshToken: EXAMPLE.refreshToken };
 
@@ -26,7 +27,7 @@ const unblockers: [StateAccount, string][] = [
   ['propertyManagementCompany', 'the owning Property Management Company'],
 ];
 
-describe('POST /api/account/unblock-recovery-code', () => {
+describe(`POST ${PATH}`, () => {
   test.each(unblockers)('%s may unblock a blocked recovery code', async (account, who) => {
     await pact
       .addInteraction()

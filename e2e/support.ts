@@ -6,8 +6,8 @@ import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { PACT_DIR } from '../contracts/pact-files.ts';
 import { createProgress, type Progress } from '../src/gate/progress.ts';
+import { PACT_DIR } from '../src/pact/pact-files.ts';
 import { ensurePacts } from '../src/verify/write-pacts.ts';
 
 /** The consumer pacts, written first if no contracts run has left any, copied to a private folder. */

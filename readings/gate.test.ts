@@ -8,7 +8,7 @@ import {
   type GateRun,
   gateAgainst,
   matrixTable,
-  privatePacts,
+  pactCache,
   scenariosAgainst,
   scratchDir,
   sessionPool,
@@ -16,19 +16,20 @@ import {
 import { READINGS } from './table.ts';
 
 let scratch: string;
-let pacts: string;
+let pacts: ReturnType<typeof pactCache>;
 // Two warm verification workers serve every gate run of the matrix.
 const sessions = sessionPool(2);
 const results = new Map<string, { pass?: GateRun; broken?: GateRun }>();
 
 beforeAll(async () => {
   scratch = await scratchDir();
-  pacts = await privatePacts(scratch);
-}, 300_000);
+  pacts = pactCache(scratch);
+});
 
 afterAll(async () => {
   await sessions.close();
-  const table = matrixTable(READINGS.map((row) => ({ ...row, ...results.get(row.name) })));
+  const contracts = pacts.runs.map((run) => `${run.readings} ${run.seconds.toFixed(1)} s`).join(', ');
+  const table = `${matrixTable(READINGS.map((row) => ({ ...row, ...results.get(row.name) })))}\n\ncontracts written once per readings: ${contracts}`;
   await writeFileAtomic(join('reports', 'readings', 'matrix.md'), `${table}\n`);
   console.log(`readings matrix (reports/readings/matrix.md):\n${table}`);
   await rm(scratch, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import exec from 'k6/execution';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
+import { REFRESH_TOKEN_OBJECT_KEYS } from '../../src/target/types.ts';
 import type { Account, LoadConfig } from './config.ts';
 import { getProfile, type Profile, profileOptions } from './profiles.ts';
 
@@ -22,7 +23,6 @@ export const rateLimited = new Counter('rate_limited');
 // k6 provides console; @types/k6 does not declare it.
 declare const console: { warn(...data: unknown[]): void };
 
-const REFRESH_OBJECT_KEYS = ['token', 'value', 'refreshToken'];
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 
 export interface FlowPlan {
@@ -75,7 +75,7 @@ function refreshTokenOf(payload: Record<string, unknown> | undefined): string | 
   const value = payload?.refreshToken;
   if (typeof value === 'string') return value;
   if (typeof value === 'object' && value !== null) {
-    for (const key of REFRESH_OBJECT_KEYS) {
+    for (const key of REFRESH_TOKEN_OBJECT_KEYS) {
       const candidate = (value as Record<string, unknown>)[key];
       if (typeof candidate === 'string') return candidate;
     }

@@ -4,8 +4,9 @@
  * `can-i-deploy` asks whether a version may go to an environment. Verification results are
  * published by `verify --from-broker` (from CI only). See contracts/README.md.
  */
-import { PACT_DIR } from '../../contracts/pact-files.ts';
+
 import { ConfigError } from '../errors.ts';
+import { PACT_DIR } from '../pact/pact-files.ts';
 import {
   type BrokerConfig,
   brokerConfig,

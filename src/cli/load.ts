@@ -5,8 +5,12 @@
  * Without a target it starts the embedded reference API with a fixed window of 5 per 10 s.
  * Exit 0 when thresholds hold, 1 when not.
  */
+import { join, relative, resolve } from 'node:path';
 import { runLoad } from '../load/run.ts';
 import { GUARD_FLAGS } from '../preflight/index.ts';
+import { readThresholds } from '../report/inputs.ts';
+import { loadFilesSince, loadReport, writeRun } from '../report/runs.ts';
+import { loadTarget } from '../target/index.ts';
 import { positive } from './flags.ts';
 import type { RegisterCommand } from './main.ts';
 
@@ -47,6 +51,7 @@ export const register: RegisterCommand = (program, setExitCode) => {
       const maxRequests =
         flags.maxRequests === undefined ? undefined : positive('--max-requests', flags.maxRequests);
       const env = process.env;
+      const started = Date.now();
       const code = await runLoad({
         script,
         targetFile: flags.target,
@@ -64,6 +69,23 @@ export const register: RegisterCommand = (program, setExitCode) => {
         cwd: process.cwd(),
         log: (line) => process.stderr.write(`facilioo-auth load: ${line}\n`),
       });
+      // The k6 run is a run of its own: its thresholds and latencies appear in its run's page only.
+      const loadDir = resolve('reports', 'load');
+      const loadFiles = await loadFilesSince(loadDir, started - 1_000);
+      const targetFile = flags.target ?? (env.FACILIOO_TARGET || undefined);
+      const target = targetFile
+        ? loadTarget(targetFile, env)
+        : { name: 'embedded', baseUrl: 'embedded reference API' };
+      const gate = loadReport(await readThresholds(loadDir, [], loadFiles), {
+        target: { name: target.name, baseUrl: target.baseUrl },
+        startedAt: new Date(started).toISOString(),
+        durationMs: Date.now() - started,
+        exitCode: code,
+      });
+      const run = await writeRun(gate, { dir: resolve('reports'), kind: 'load', loadFiles });
+      process.stderr.write(
+        `facilioo-auth load: report ${relative(process.cwd(), join(run.runDir, 'index.html'))}\n`,
+      );
       setExitCode(code);
     });
 };

@@ -3,20 +3,29 @@
  * listed in `commands.ts`; this file only wires them up and turns errors into exit codes:
  * 0 success, 1 checks failed, 2 configuration error (the user's to fix).
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isConfigError } from '../errors.ts';
 import { COMMANDS } from './commands.ts';
+import { addHelpFooters, HELP_CONFIGURATION } from './help.ts';
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('facilioo-auth')
     .description('Contract tests, scenario checks and load harness for the facilioo authentication API')
+    .version(VERSION, '-V, --version', 'print the version and exit')
     .exitOverride()
+    .configureHelp(HELP_CONFIGURATION)
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   let exitCode = 0;
   const setExitCode = (code: number) => {
     exitCode = code;
   };
   for (const register of COMMANDS) register(program, setExitCode);
+  addHelpFooters(program);
   try {
     await program.parseAsync(argv);
     return exitCode;

@@ -45,6 +45,8 @@ export const register: RegisterCommand = (program, setExitCode) => {
       let runTarget = { name: 'embedded', baseUrl: '' };
       let baseUrl: string;
       let paths: Record<string, string> | undefined;
+      // A target that stops answering ends each request after its bound, never the probe.
+      let timeoutMs: number | undefined;
       let close = async () => {};
       if (targetFile) {
         const target = loadTarget(targetFile, process.env);
@@ -54,6 +56,7 @@ export const register: RegisterCommand = (program, setExitCode) => {
         baseUrl = target.baseUrl;
         paths = target.paths;
         runTarget = { name: target.name, baseUrl };
+        timeoutMs = target.options.requestTimeoutSeconds * 1000;
       } else {
         const { startReferenceApi } = await import('../reference-api/index.ts');
         const api = await startReferenceApi({ host: '127.0.0.1', port: 0, limits: EMBEDDED_LIMITS });
@@ -72,6 +75,7 @@ export const register: RegisterCommand = (program, setExitCode) => {
           ...(paths ? { paths } : {}),
           maxRequests,
           maxSeconds,
+          ...(timeoutMs === undefined ? {} : { timeoutMs }),
           onObservation: (observation, index) => {
             process.stderr.write(
               `  #${index + 1} at ${(observation.t / 1000).toFixed(2)} s → ${observation.status || 'no answer'}\n`,

@@ -4,6 +4,7 @@
  * the run only with --strict-security), 1 when one failed, 2 for configuration errors.
  */
 import { GUARD_FLAGS } from '../preflight/index.ts';
+import { countChecks } from '../report/index.ts';
 import { listChecks, runScenarioCommand, verdictLines } from '../scenarios/run-vitest.ts';
 import type { RegisterCommand } from './main.ts';
 
@@ -51,6 +52,11 @@ export const register: RegisterCommand = (program, setExitCode) => {
         if (result.report) {
           const lines = verdictLines(result.report, options.strictSecurity);
           if (lines.length > 0) process.stdout.write(`\n${lines.join('\n')}\n`);
+          // vitest counts tests; this counts what summary.json holds, the run's own verdict included.
+          const c = countChecks(result.report.checks);
+          process.stdout.write(
+            `\nchecks: ${c.passed} passed · ${c.failed} failed · ${c.skipped} skipped · ${c.findings} findings (as in summary.json)\n`,
+          );
         }
         process.stdout.write(
           `\nscenarios: exit ${result.exitCode} — ${result.summaryFile}, ${result.junitFile}\n`,

@@ -8,11 +8,12 @@
  * so `verify` alone always checks the contracts of this checkout. A folder named with --pacts
  * must already hold pact files.
  */
-import { PACT_DIR } from '../../contracts/pact-files.ts';
+
 import { ConfigError } from '../errors.ts';
+import { PACT_DIR } from '../pact/pact-files.ts';
 import { beforeRun, GUARD_FLAGS } from '../preflight/index.ts';
 import type { CheckResult } from '../report/types.ts';
-import { resolveTarget } from '../target/index.ts';
+import { readingsOf, resolveTarget } from '../target/index.ts';
 import { brokerConfig, buildInfo } from '../verify/broker.ts';
 import { listPactFiles } from '../verify/pacts.ts';
 import { DEFAULT_REPORT_DIR, type VerifyPactsOptions, verifyPacts } from '../verify/verify.ts';
@@ -96,11 +97,6 @@ export const register: RegisterCommand = (program, setExitCode) => {
           });
         }
         options.pactDir = flags.pacts;
-      } else if ((await listPactFiles(PACT_DIR)).length === 0) {
-        process.stderr.write(
-          'verify: no pacts in reports/pacts yet; writing them first (npx vitest run --project contracts)\n',
-        );
-        await ensurePacts((text) => process.stderr.write(text));
       }
 
       const resolved = await resolveTarget({ file: flags.target, env });
@@ -111,6 +107,12 @@ export const register: RegisterCommand = (program, setExitCode) => {
           allowDestructive: flags.allowDestructive,
           log: (line) => process.stderr.write(`verify: ${line}\n`),
         });
+        if (!flags.fromBroker && !flags.pacts && (await listPactFiles(PACT_DIR)).length === 0) {
+          process.stderr.write(
+            'verify: no pacts in reports/pacts yet; writing them for this target first (npx vitest run --project contracts)\n',
+          );
+          await ensurePacts((text) => process.stderr.write(text), readingsOf(resolved.target));
+        }
         process.stderr.write(`verify: target "${resolved.target.name}" at ${resolved.target.baseUrl}\n`);
         const result = await verifyPacts({ ...options, target: resolved.target, skipDestructive });
         process.stdout.write(`${result.checks.map(checkLine).join('\n')}\n`);

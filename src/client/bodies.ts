@@ -4,13 +4,13 @@
  * must have the shape the target option promises, and a recovery code goes out as the option
  * says. Pure functions: no I/O, so every rule here is tested without a server.
  */
-import type { TargetOptions } from '../target/types.ts';
+import { isObject } from '../json.ts';
+import { REFRESH_TOKEN_OBJECT_KEYS, type TargetOptions } from '../target/types.ts';
 import { ApiError, type FailedRequest, TransportError } from './errors.ts';
 import type { TokenPair } from './token-store.ts';
 import type { RawResponse } from './transport.ts';
 
-/** Keys under which an object-shaped `refreshToken` may carry the token string. */
-export const REFRESH_TOKEN_OBJECT_KEYS = ['token', 'value', 'refreshToken'] as const;
+export { REFRESH_TOKEN_OBJECT_KEYS };
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -20,10 +20,6 @@ export interface ApiResponse<T = unknown> {
   body: T;
   request: FailedRequest;
   durationMs: number;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** A 2xx answer with a JSON (or empty) body; anything else throws the error that explains it. */

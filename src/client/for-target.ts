@@ -1,17 +1,29 @@
 /**
  * The one place a target's options become AuthClient options, so every suite talks to a target
- * the same way (routes, token placement, code type, request timeout).
+ * the same way (routes, token placement, code type, request timeout) — the consumer contracts
+ * too, which configure the client from the readings they are written for.
  */
+import type { Readings } from '../target/readings.ts';
 import type { Target } from '../target/types.ts';
 import type { AuthClientOptions } from './auth-client.ts';
 
+export function clientOptionsForReadings(readings: Readings): AuthClientOptions {
+  return {
+    paths: readings.paths,
+    protectedPath: readings.protectedPath,
+    refreshTokenIn: readings.refreshTokenIn,
+    refreshTokenShape: readings.refreshTokenShape,
+    recoveryCodeType: readings.recoveryCodeType,
+  };
+}
+
 export function clientOptionsFor(target: Target): AuthClientOptions {
   return {
-    paths: target.paths,
-    protectedPath: target.protectedPath,
-    refreshTokenIn: target.options.refreshTokenIn,
-    refreshTokenShape: target.options.refreshTokenShape,
-    recoveryCodeType: target.options.recoveryCodeType,
+    ...clientOptionsForReadings({
+      ...target.options,
+      paths: target.paths,
+      protectedPath: target.protectedPath,
+    }),
     timeoutMs: target.options.requestTimeoutSeconds * 1000,
   };
 }

@@ -15,6 +15,6 @@ export {
   TransportError,
   type TransportErrorKind,
 } from './errors.ts';
-export { clientOptionsFor } from './for-target.ts';
+export { clientOptionsFor, clientOptionsForReadings } from './for-target.ts';
 export { FileTokenStore, MemoryTokenStore, type TokenPair, type TokenStore } from './token-store.ts';
 export { DEFAULT_TIMEOUT_MS, type Exchange } from './transport.ts';

@@ -8,11 +8,22 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { PACT_DIR_VARIABLE } from '../../contracts/pact-files.ts';
+import { PACT_DIR_ENV } from '../pact/pact-files.ts';
 import { redactText } from '../redact/index.ts';
 import type { CheckResult, LayerReport } from '../report/types.ts';
 import { PACKAGE_ROOT } from '../scenarios/run-vitest.ts';
+import { CONTRACT_READINGS_ENV, type Readings } from '../target/index.ts';
 import { slug } from '../verify/pacts.ts';
+
+/** The child's environment: ours, with the readings and the folder the contracts are written for. */
+export function contractEnv(readings: Readings | undefined, pactDir?: string): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  if (readings) env[CONTRACT_READINGS_ENV] = JSON.stringify(readings);
+  else delete env[CONTRACT_READINGS_ENV];
+  if (pactDir) env[PACT_DIR_ENV] = pactDir;
+  else delete env[PACT_DIR_ENV];
+  return env;
+}
 
 const AssertionSchema = z.object({
   ancestorTitles: z.array(z.string()),
@@ -98,6 +109,8 @@ export function contractChecks(json: VitestJson): CheckResult[] {
 
 export interface ContractRunOptions {
   reportDir: string;
+  /** The readings of the target the contracts are written for (default: the spec's). */
+  readings?: Readings;
   /** Where the consumer tests write their pacts (cleared first); verification reads them there. */
   pactDir: string;
   /** Receives vitest's own output (redacted) — printed only on failure by the gate. */
@@ -131,7 +144,7 @@ export async function runContracts(options: ContractRunOptions): Promise<LayerRe
       {
         cwd: PACKAGE_ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, [PACT_DIR_VARIABLE]: options.pactDir },
+        env: contractEnv(options.readings, options.pactDir),
       },
     );
     const keep = (chunk: Buffer) => output.push(chunk.toString('utf8'));

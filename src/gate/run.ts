@@ -12,7 +12,7 @@ import { mergeLayers, writeRun } from '../report/index.ts';
 import type { CheckResult, GateReport, LayerReport } from '../report/types.ts';
 import { ALL_CHECKS } from '../scenarios/checks/index.ts';
 import { runChecks } from '../scenarios/runner.ts';
-import { type Env, resolveTarget } from '../target/index.ts';
+import { type Env, readingsOf, resolveTarget } from '../target/index.ts';
 import { verifyPacts } from '../verify/index.ts';
 import type { VerificationSession } from '../verify/session.ts';
 import { runContracts } from './contracts.ts';
@@ -54,6 +54,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const resolved = await resolveTarget({ file: options.target, env: options.env });
   const { target } = resolved;
   const layers: LayerReport[] = [];
+  const traces = new Map<string, string[]>();
   try {
     // Before any layer and before reports/ is touched: a refused or unreachable target is exit 2.
     const { skipDestructive } = await beforeRun(target, {
@@ -71,6 +72,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
       let contractOutput = '';
       const contracts = await runContracts({
         reportDir,
+        readings: readingsOf(target),
         pactDir,
         onOutput: (text) => {
           contractOutput = text;
@@ -101,6 +103,10 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     let done = 0;
     const checks = await runChecks(target, {
       onResult: (result) => progress.check(result, ++done, scenarioTotal),
+      trace: (line) => {
+        announceWait(progress, line);
+        keepTrace(traces, line);
+      },
       skipDestructive,
     });
     const cleanup = checks.at(-1);
@@ -135,6 +141,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     dir: reportDir,
     kind: 'gate',
     pactDir,
+    traces,
     ...(options.githubStepSummary ? { githubStepSummary: options.githubStepSummary } : {}),
   });
   return { exitCode: gate.verdict === 'fail' ? 1 : 0, report: gate, files: written.files };
@@ -182,6 +189,30 @@ async function verifyOrFail(
 function report(progress: Progress, checks: CheckResult[]): void {
   checks.forEach((check, index) => {
     progress.check(check, index + 1, checks.length);
+  });
+}
+
+const TRACE_OWNER = /^\[([^\] ]+)/;
+// Kept per check, for the failed checks' trace files; bounded so a chatty check cannot fill memory.
+function keepTrace(traces: Map<string, string[]>, line: string): void {
+  const id = TRACE_OWNER.exec(line)?.[1];
+  if (!id) return;
+  const lines = traces.get(id) ?? [];
+  if (lines.length < 500) lines.push(line);
+  traces.set(id, lines);
+}
+
+const WAIT = /^\[([^\]]+)\] waiting (up to )?(\d+) s for (.+)$/;
+
+/** A check's trace line that starts a wait becomes a progress line saying what for and until when. */
+export function announceWait(progress: Progress, line: string, now = Date.now()): void {
+  const match = WAIT.exec(line);
+  if (!match) return;
+  const [, check = '', upTo, seconds, what] = match;
+  progress.wait(`${what} (${check})`, now + Number(seconds) * 1000, {
+    // "waiting up to" is a bound (mail usually comes at once): only a silence makes it worth a line.
+    definite: upTo === undefined,
+    owner: check.split(' ')[0] ?? check,
   });
 }
 

@@ -60,7 +60,9 @@ export async function preflight(target: Target, options: PreflightOptions = {}):
             skipMultiFactorAuthentication: true,
           }),
     ]);
-    const lines = [`${refreshUrl}: reachable, answers ${describeAnswer(refresh)} to a made-up refresh token`];
+    const lines = [
+      `POST ${refreshUrl}: reachable, answers ${describeAnswer(refresh)} to a made-up refresh token`,
+    ];
     if (login && slot) {
       lines.push(
         `${login.url}: accepts the login of accounts.${slot} (${target.accounts[slot]!.email}), ${login.status}`,
@@ -151,11 +153,19 @@ function requireLogin(login: Answer, slot: AccountSlot): void {
   if (login.status === 429 || login.status === 503) {
     throw new PreflightError(login.url, `login rate-limited (${login.status}) — wait for the window to pass`);
   }
-  const token = (login.json as { accessToken?: unknown } | undefined)?.accessToken;
-  if (login.status < 200 || login.status > 299 || typeof token !== 'string' || token === '') {
+  // An accepted login is a 2xx with a JSON object. Its fields are the contracts' business: a
+  // deployment that renames accessToken is the API with a defect, and must fail a named check.
+  const body = login.json;
+  if (
+    login.status < 200 ||
+    login.status > 299 ||
+    typeof body !== 'object' ||
+    body === null ||
+    Array.isArray(body)
+  ) {
     throw new PreflightError(
       login.url,
-      `login answered ${login.status} without an accessToken — is baseUrl the facilioo API?`,
+      `login answered ${describeAnswer(login)}, not an accepted login — is baseUrl the facilioo API?`,
     );
   }
 }

@@ -63,7 +63,7 @@ export async function createApp(options: ReferenceApiOptions = {}): Promise<Refe
     if (route === 'recoverPassword' && ctx.defects.has('rate-limit-known-only')) return;
     const lease = await ctx.limiter.acquire(request.ip);
     if (lease.admitted) return;
-    return reject(reply, lease, limits, { omitRetryAfter: ctx.defects.has('rate-limit-no-retry-after') });
+    return reject(reply, lease, ctx);
   });
   registerAuthRoutes(fastify, ctx);
   registerAccountRoutes(fastify, ctx);

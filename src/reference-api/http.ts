@@ -23,6 +23,12 @@ export function installHttpEdge(fastify: FastifyInstance, ctx: ApiContext): void
       done(new HttpProblem(400, 'Bad Request', 'the body is not valid JSON; send a JSON object'), undefined);
     }
   });
+  // An empty body under another media type is no body (the Pact verifier labels a body-less
+  // POST as text): ASP.NET binds nothing there either, so only a non-empty one is a 415.
+  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    if (String(body).trim() === '') return done(null, undefined);
+    done(new HttpProblem(415, 'Unsupported Media Type', 'send the body as application/json'), undefined);
+  });
 
   const routes: { method: string; pattern: RegExp }[] = [];
   fastify.addHook('onRoute', (route) => {
@@ -146,17 +152,4 @@ export async function authenticate(request: FastifyRequest, ctx: ApiContext): Pr
   }
   if (!check.ok) throw unauthorized(`the access token is not valid: ${check.reason}`, check.reason);
   return check.account;
-}
-
-/** The limiter's refusal, as the configured policy words it. */
-export function rateLimited(ctx: ApiContext, seconds: number): HttpProblem {
-  const { limits } = ctx.options;
-  const sendRetryAfter = limits.retryAfter && !ctx.defects.has('rate-limit-no-retry-after');
-  const told = ctx.defects.has('retry-after-too-short') ? 1 : seconds;
-  return new HttpProblem(
-    limits.rejectStatus,
-    limits.rejectStatus === 429 ? 'Too Many Requests' : 'Service Unavailable',
-    `the rate limit DefaultRateLimitAuth is exhausted; a permit is free again in ${told} s`,
-    sendRetryAfter ? { headers: { 'retry-after': String(told) } } : {},
-  );
 }

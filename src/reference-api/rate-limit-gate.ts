@@ -8,6 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply } from 'fastify';
 import type { Clock } from './clock.ts';
+import type { ApiContext } from './context.ts';
 import { HttpProblem } from './problem.ts';
 import {
   type AcquireResult,
@@ -112,13 +113,16 @@ export class PartitionedLimiter {
 export function reject(
   reply: FastifyReply,
   lease: Extract<AcquireResult, { admitted: false }>,
-  limits: LimitsOptions,
-  options: { omitRetryAfter: boolean },
+  ctx: ApiContext,
 ): FastifyReply {
-  const seconds = options.omitRetryAfter ? undefined : retryAfterSeconds(lease, limits.retryAfter);
+  const { limits } = ctx.options;
+  const honest = ctx.defects.has('rate-limit-no-retry-after')
+    ? undefined
+    : retryAfterSeconds(lease, limits.retryAfter);
+  const seconds = honest !== undefined && ctx.defects.has('retry-after-too-short') ? 1 : honest;
   const headers: Record<string, string> = seconds === undefined ? {} : { 'retry-after': String(seconds) };
   if (!limits.rejectBody) return reply.code(limits.rejectStatus).headers(headers).send();
-  const wait = Math.max(1, Math.ceil(lease.retryAfterMs / 1000));
+  const wait = seconds ?? Math.max(1, Math.ceil(lease.retryAfterMs / 1000));
   throw new HttpProblem(
     limits.rejectStatus,
     limits.rejectStatus === 429 ? 'Too Many Requests' : 'Service Unavailable',

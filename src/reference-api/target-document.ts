@@ -77,6 +77,8 @@ function announcedOptions({
     refreshTokenIn: readings.refreshTokenIn ?? DEFAULT_OPTIONS.refreshTokenIn,
     refreshTokenShape: readings.refreshTokenShape,
     recoveryCodeType: readings.recoveryCodeType ?? DEFAULT_OPTIONS.recoveryCodeType,
+    wrongPasswordStatus: readings.wrongPasswordStatus,
+    blockedStatus: readings.blockedStatus,
     tokenLeewaySeconds: leewaySeconds,
   };
 }

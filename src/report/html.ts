@@ -101,7 +101,7 @@ ${historySection(gate)}
   <table class="checks">
     <thead><tr><th>status</th><th>layer</th><th>kind</th><th>check</th><th class="num">time</th><th>details</th></tr></thead>
     <tbody>
-${checks.map((check) => checkRow(check, gate.strictSecurity)).join('\n')}
+${checks.map((check) => checkRow(check, gate.strictSecurity, traceBase(gate))).join('\n')}
     </tbody>
   </table>
   ${checks.length === 0 ? '<p class="note">No layer reported any check.</p>' : ''}
@@ -167,14 +167,22 @@ function select(name: string, values: string[]): string {
   return `<label>${h(name)} <select id="filter-${h(name)}"><option value="">all</option>${options.join('')}</select></label>`;
 }
 
-function checkRow(check: CheckResult, strictSecurity: boolean): string {
+// The root page sits two folders above the run's traces; the run's own page beside them.
+function traceBase(gate: GateReport): string {
+  return gate.history !== undefined && gate.run ? `${gate.run.dir}/` : '';
+}
+
+function checkRow(check: CheckResult, strictSecurity: boolean, base = ''): string {
   const gating = failsRun(check, strictSecurity);
   const statusLabel = isFinding(check) && !gating ? 'finding' : check.status;
   const kind = check.kind === 'security' && check.severity ? `security · ${check.severity}` : check.kind;
   const references = check.references?.length
     ? `<div class="refs">References: ${check.references.map((ref) => h(ref)).join(', ')}</div>`
     : '';
-  const reason = check.reason ? `<div class="reason">${h(check.reason)}</div>` : '';
+  const trace = check.trace
+    ? `<div class="trace"><a href="${h(base + check.trace)}">request/response trace (redacted)</a></div>`
+    : '';
+  const reason = `${check.reason ? `<div class="reason">${h(check.reason)}</div>` : ''}${trace}`;
   return `      <tr data-layer="${h(check.layer)}" data-status="${h(check.status)}" data-kind="${h(check.kind)}" class="row-${h(statusLabel)}">
         <td><span class="badge badge-${h(statusLabel)}">${h(statusLabel)}</span></td>
         <td>${h(check.layer)}</td>

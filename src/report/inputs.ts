@@ -272,13 +272,18 @@ const THRESHOLDS_SUFFIX = '-thresholds.json';
  * `<run>-thresholds.json` files the load harness writes next to each k6 summary:
  * `{ thresholds: [{ metric, expression, ok, value }] }`. Only the run's own folder is read.
  */
-export async function readThresholds(loadDir: string, notes: InputNote[]): Promise<Threshold[]> {
+export async function readThresholds(
+  loadDir: string,
+  notes: InputNote[],
+  only?: readonly string[],
+): Promise<Threshold[]> {
   let names: string[];
   try {
     names = (await readdir(loadDir)).filter((name) => name.endsWith(THRESHOLDS_SUFFIX)).sort();
   } catch {
     return [];
   }
+  if (only) names = names.filter((name) => only.some((file) => basename(file) === name));
   const thresholds: Threshold[] = [];
   for (const name of names) {
     const file = join(loadDir, name);

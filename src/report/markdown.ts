@@ -50,7 +50,7 @@ export function renderMarkdown(gate: GateReport): string {
     lines.push('### Failures', '', '| layer | check | rule | what happened |', '|---|---|---|---|');
     for (const check of gating) {
       lines.push(
-        `| ${check.layer} | \`${cell(check.id)}\` | ${cell(check.rule)} | ${cell(check.reason ?? '')} |`,
+        `| ${check.layer} | \`${cell(check.id)}\` | ${cell(check.rule)} | ${cell(check.reason ?? '')}${traceLink(gate, check)} |`,
       );
     }
     lines.push('');
@@ -110,6 +110,12 @@ export function renderMarkdown(gate: GateReport): string {
   }
   lines.push(...historyTable(gate));
   return `${lines.join('\n')}\n`;
+}
+
+function traceLink(gate: GateReport, check: CheckResult): string {
+  if (!check.trace) return '';
+  const base = gate.history !== undefined && gate.run ? `${gate.run.dir}/` : '';
+  return ` ([trace](${base}${check.trace}))`;
 }
 
 function historyTable(gate: GateReport): string[] {

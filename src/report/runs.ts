@@ -4,11 +4,13 @@
  * index.html — and only its own probe and load results. The reports root then shows the latest
  * run plus a history table of the earlier ones, read back from their folders.
  */
-import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { redactText } from '../redact/index.ts';
 import { writeFileAtomic } from './atomic.ts';
 import type { ProbeResult } from './inputs.ts';
-import type { GateReport, RunEntry, RunKind } from './types.ts';
+import { countChecks } from './merge.ts';
+import type { CheckResult, GateReport, RunEntry, RunKind, Threshold } from './types.ts';
 import { type WrittenReports, writeReports } from './write.ts';
 
 export const RUNS_DIR = 'runs';
@@ -26,6 +28,8 @@ export interface WriteRunOptions {
   loadFiles?: string[];
   githubStepSummary?: string;
   now?: Date;
+  /** Redacted trace lines per check id; a failed check's are written beside the run and linked. */
+  traces?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface WrittenRun extends WrittenReports {
@@ -45,7 +49,8 @@ export function runId(gate: Pick<GateReport, 'startedAt' | 'target'>): string {
   return `${time}-${slug}`;
 }
 
-export async function writeRun(gate: GateReport, options: WriteRunOptions): Promise<WrittenRun> {
+export async function writeRun(report: GateReport, options: WriteRunOptions): Promise<WrittenRun> {
+  let gate = report;
   const dir = options.dir ?? 'reports';
   const id = runId(gate);
   const runDir = join(dir, RUNS_DIR, id);
@@ -58,6 +63,7 @@ export async function writeRun(gate: GateReport, options: WriteRunOptions): Prom
     );
   }
   for (const file of options.loadFiles ?? []) await copyFile(file, join(loadDir, posix.basename(file)));
+  gate = await writeTraces(gate, runDir, options.traces);
 
   const run = { id, kind: options.kind, dir: posix.join(RUNS_DIR, id) };
   const shared = {
@@ -78,6 +84,31 @@ export async function writeRun(gate: GateReport, options: WriteRunOptions): Prom
     },
   );
   return { runDir, history, files: [...own.files, ...root.files], notes: root.notes };
+}
+
+async function writeTraces(
+  gate: GateReport,
+  runDir: string,
+  traces: ReadonlyMap<string, readonly string[]> | undefined,
+): Promise<GateReport> {
+  if (!traces || traces.size === 0) return gate;
+  const layers = [];
+  for (const layer of gate.layers) {
+    const checks = [];
+    for (const check of layer.checks) {
+      const lines = traces.get(check.id);
+      if (check.status !== 'failed' || !lines?.length) {
+        checks.push(check);
+        continue;
+      }
+      const trace = posix.join('traces', `${check.id}.log`);
+      // Trace lines were redacted as they were written; once more, as every report file is.
+      await writeFileAtomic(join(runDir, trace), redactText(`${lines.join('\n')}\n`));
+      checks.push({ ...check, trace });
+    }
+    layers.push({ ...layer, checks });
+  }
+  return { ...gate, layers };
 }
 
 /** Every run folder's summary.json, newest first; unreadable ones are left out. */
@@ -150,4 +181,67 @@ export function probeReport(
 /** The reports root a command's own report folder belongs to: `reports/load` → `reports`. */
 export function reportsRootOf(reportDir: string): string {
   return posix.basename(reportDir.replace(/\\/g, '/')) === 'load' ? join(reportDir, '..') : reportDir;
+}
+
+/**
+ * A k6 run as a run of its own: one load-layer check per threshold (its value and expression as
+ * the reason when it failed), read from the files this run wrote.
+ */
+export function loadReport(
+  thresholds: readonly Threshold[],
+  run: { target: { name: string; baseUrl: string }; startedAt: string; durationMs: number; exitCode: number },
+): GateReport {
+  const checks: CheckResult[] = thresholds.map((t) => ({
+    layer: 'load',
+    id: `load.${t.run}.${t.metric}`.replace(/[^a-zA-Z0-9.:{}_-]+/g, '-'),
+    rule: `${t.metric} ${t.expression} (${t.run})`,
+    kind: 'behaviour',
+    status: t.ok ? 'passed' : 'failed',
+    durationMs: 0,
+    ...(t.ok
+      ? {}
+      : { reason: `${t.metric} was ${t.value ?? 'not measured'}; the threshold is ${t.expression}` }),
+  }));
+  if (checks.length === 0) {
+    checks.push({
+      layer: 'load',
+      id: 'load.run',
+      rule: 'The k6 run ends with its thresholds held',
+      kind: 'behaviour',
+      status: run.exitCode === 0 ? 'passed' : 'failed',
+      durationMs: run.durationMs,
+      ...(run.exitCode === 0
+        ? {}
+        : { reason: `k6 ended with exit ${run.exitCode} and wrote no thresholds file` }),
+    });
+  }
+  const failed = checks.some((check) => check.status === 'failed');
+  return {
+    verdict: failed ? 'fail' : 'pass',
+    strictSecurity: false,
+    target: run.target,
+    startedAt: run.startedAt,
+    durationMs: run.durationMs,
+    counts: countChecks(checks),
+    thresholds: [...thresholds],
+    layers: [
+      { layer: 'load', target: run.target, startedAt: run.startedAt, durationMs: run.durationMs, checks },
+    ],
+  };
+}
+
+/** The files a k6 run left in `loadDir` since `sinceMs`: its summaries and thresholds. */
+export async function loadFilesSince(loadDir: string, sinceMs: number): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(loadDir);
+  } catch {
+    return [];
+  }
+  const files: string[] = [];
+  for (const name of names.filter((n) => n.endsWith('-summary.json') || n.endsWith('-thresholds.json'))) {
+    const file = join(loadDir, name);
+    if ((await stat(file)).mtimeMs >= sinceMs) files.push(file);
+  }
+  return files;
 }

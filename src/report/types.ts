@@ -23,6 +23,8 @@ export interface CheckResult {
   severity?: Severity;
   /** Security checks only: where the rule comes from, e.g. `RFC 9700 §4.14.2`. */
   references?: string[];
+  /** A failed check's redacted request/response trace, relative to its run folder. */
+  trace?: string;
 }
 
 export interface LayerReport {

@@ -4,24 +4,26 @@
  * be traced (redacted), rate limits are waited out (or, with clock control, skipped over by
  * moving the server clock), and whatever the check changed is put back by its cleanups.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  ApiError,
-  AuthClient,
-  clientOptionsFor,
-  type Exchange,
-  MemoryTokenStore,
-  type TokenPair,
-} from '../client/index.ts';
-import { decodeToken, type LabelledKey } from '../jwt/index.ts';
-import { Mailbox } from '../mailbox/index.ts';
+import type { LabelledKey } from '../jwt/index.ts';
+import type { Mailbox } from '../mailbox/index.ts';
 import { redactText } from '../redact/index.ts';
 import type { AccountSlot } from '../roles.ts';
-import { type Credentials, msUntilRefused, type Target } from '../target/index.ts';
-import type { ControlClient } from './control.ts';
-import { type Expect, ensure, expect } from './expect.ts';
-import { RecoveryAccount } from './recovery.ts';
+import type { Credentials, Target } from '../target/index.ts';
+import {
+  type ControlClient,
+  type RecoveryAccount,
+  type RefusedBy,
+  rateLimitWaitMs,
+  type Session,
+  TargetSession,
+  type TracedClient,
+} from '../target/ops/index.ts';
+import { type Expect, expect, fail } from './expect.ts';
 import { type Check, CheckSkipped } from './registry.ts';
+
+export { formatExchange, type Session, type TracedClient } from '../target/ops/index.ts';
+/** Rate-limited answers: the target layer's one verdict (kept here for the checks that import it). */
+export { rateLimitWaitMs };
 
 /** Shared by every check of one run. */
 export interface RunEnvironment {
@@ -30,22 +32,6 @@ export interface RunEnvironment {
   /** The target's public keys, loaded once; empty when it lists none. */
   keys(): Promise<LabelledKey[]>;
   trace: ((line: string) => void) | undefined;
-}
-
-/** An AuthClient with its own token store and a record of what it sent. */
-export interface TracedClient {
-  client: AuthClient;
-  store: MemoryTokenStore;
-  exchanges: Exchange[];
-  /** Refresh calls this client has made so far (its own 401 handling included). */
-  refreshCount(): number;
-}
-
-export interface Session extends TracedClient {
-  slot: AccountSlot;
-  email: string;
-  /** The pair the login answered with. */
-  tokens: TokenPair;
 }
 
 export interface CheckContext {
@@ -75,6 +61,11 @@ export interface CheckContext {
    * waits when that takes at most `options.maxWaitSeconds`, or skips the check saying why.
    */
   expire(accessToken: string): Promise<void>;
+  /**
+   * Makes the access token `session` holds one the target answers 401 — expired where that can
+   * be had, else with a broken signature — so the client's 401 handling is checked on any target.
+   */
+  refuseAccessToken(session: Session): Promise<RefusedBy>;
   /** Moves the server clock; only for checks that declare `disturbs: ['clock']`. */
   advanceClock(seconds: number, why: string): Promise<void>;
   /**
@@ -91,115 +82,33 @@ export interface CheckContext {
   trace(line: string): void;
 }
 
-/** Rate-limited answers: 429, or 503 with Retry-After (ASP.NET's limiter default). */
-export function rateLimitWaitMs(error: unknown): number | undefined {
-  if (!(error instanceof ApiError)) return undefined;
-  const header = error.headers['retry-after'];
-  const text = Array.isArray(header) ? header[0] : header;
-  const seconds = text !== undefined && /^\s*\d+\s*$/.test(text) ? Number(text) : undefined;
-  if (error.status === 429) return seconds === undefined ? -1 : seconds * 1000;
-  if (error.status === 503 && seconds !== undefined) return seconds * 1000;
-  return undefined;
-}
-
-const MAX_TRACE_BODY = 240;
-
-function compact(value: unknown): string {
-  if (value === undefined) return '';
-  const text = redactText(typeof value === 'string' ? value : JSON.stringify(value));
-  return text.length > MAX_TRACE_BODY ? `${text.slice(0, MAX_TRACE_BODY)}…` : text;
-}
-
-/** One line per exchange; the Exchange is already redacted, redactText is the second belt. */
-export function formatExchange(exchange: Exchange): string {
-  let path = exchange.url;
-  try {
-    path = new URL(exchange.url).pathname;
-  } catch {
-    // keep the URL as given
-  }
-  const sent = compact(exchange.request.body);
-  const bearer = exchange.request.headers.authorization ? ' [Bearer]' : '';
-  const outcome =
-    exchange.status === undefined ? `no response: ${exchange.error ?? 'unknown'}` : String(exchange.status);
-  const challenge = exchange.response?.headers['www-authenticate'];
-  const received = compact(exchange.response?.body);
-  const parts = [
-    `${exchange.method} ${path}${bearer}${sent ? ` ${sent}` : ''}`,
-    `→ ${outcome} in ${Math.round(exchange.durationMs)} ms`,
-    challenge ? `WWW-Authenticate: ${compact(challenge)}` : '',
-    received,
-    exchange.retryAfterMs !== undefined
-      ? `(rate limited: waiting ${Math.ceil(exchange.retryAfterMs / 1000)} s as told)`
-      : '',
-    exchange.retryAfterRefresh ? '(retry after refresh)' : '',
-  ];
-  return parts.filter(Boolean).join(' ');
-}
-
-export class Context implements CheckContext {
-  readonly target: Target;
+export class Context extends TargetSession implements CheckContext {
   readonly check: Check;
   readonly expect: Expect = expect;
-  readonly control: ControlClient | undefined;
   readonly #env: RunEnvironment;
-  readonly #clients: TracedClient[] = [];
   readonly #cleanups: { label: string; action: () => Promise<void> }[] = [];
-  #mailbox: Mailbox | undefined;
-  #recovery: RecoveryAccount | undefined;
-  #phase = '';
-  /** Rate-limit waits of this check's clients so far. */
-  #waitedMs = 0;
+  readonly #phase: { now: string };
 
   constructor(env: RunEnvironment, check: Check) {
+    const phase = { now: '' };
+    super(
+      env.target,
+      {
+        skip: (reason) => {
+          throw new CheckSkipped(reason);
+        },
+        fail,
+        trace: (line) => env.trace?.(`[${check.id}${phase.now}] ${line}`),
+      },
+      env.control,
+    );
+    this.#phase = phase;
     this.#env = env;
-    this.target = env.target;
     this.check = check;
-    this.control = env.control;
-  }
-
-  trace(line: string): void {
-    this.#env.trace?.(`[${this.check.id}${this.#phase}] ${redactText(line)}`);
-  }
-
-  skip(reason: string): never {
-    throw new CheckSkipped(redactText(reason));
   }
 
   cleanup(label: string, action: () => Promise<void>): void {
     this.#cleanups.push({ label, action });
-  }
-
-  client(options: { waitOnRateLimit?: boolean } = {}): TracedClient {
-    const { target } = this;
-    const wait = options.waitOnRateLimit !== false && !this.control;
-    const store = new MemoryTokenStore();
-    const exchanges: Exchange[] = [];
-    const client = new AuthClient({
-      baseUrl: target.baseUrl,
-      tokenStore: store,
-      options: {
-        ...clientOptionsFor(target),
-        // With clock control a limit is skipped over by moving the clock (rateLimited()), never waited for.
-        // The bound is per check: a client made later gets what earlier clients left of it.
-        rateLimit: {
-          maxTotalWaitMs: wait ? Math.max(0, target.options.maxWaitSeconds * 1000 - this.#waitedMs) : 0,
-        },
-        onExchange: (exchange) => {
-          this.#waitedMs += exchange.retryAfterMs ?? 0;
-          exchanges.push(exchange);
-          this.trace(formatExchange(exchange));
-        },
-      },
-    });
-    const traced: TracedClient = {
-      client,
-      store,
-      exchanges,
-      refreshCount: () => exchanges.filter((exchange) => exchange.route === 'refresh').length,
-    };
-    this.#clients.push(traced);
-    return traced;
   }
 
   async burstClient(connections: number, options: { waitOnRateLimit?: boolean } = {}): Promise<TracedClient> {
@@ -216,105 +125,32 @@ export class Context implements CheckContext {
     return traced;
   }
 
-  account(slot: AccountSlot): Credentials {
-    const credentials = this.target.accounts[slot];
-    if (!credentials)
-      this.skip(`target "${this.target.name}" (${this.target.source}) has no accounts.${slot}`);
-    return credentials;
-  }
-
-  async login(slot: AccountSlot): Promise<Session> {
-    const credentials = this.account(slot);
-    const traced = this.client();
-    const tokens = await this.expect.ok(
-      `logging in as ${slot} (${credentials.email})`,
-      traced.client.login({ email: credentials.email, password: credentials.password }),
-    );
-    return { ...traced, slot, email: credentials.email, tokens };
-  }
-
-  mailbox(): Mailbox {
-    const config = this.target.mailbox;
-    if (!config) this.skip(`target "${this.target.name}" (${this.target.source}) has no mailbox`);
-    this.#mailbox ??= new Mailbox({ url: config.url, codePattern: config.codePattern });
-    return this.#mailbox;
-  }
-
   keys(): Promise<LabelledKey[]> {
     return this.#env.keys();
   }
 
-  async serverNow(): Promise<number> {
-    return this.control ? this.control.now() : Date.now();
+  advanceClock(seconds: number, why: string): Promise<void> {
+    return this.moveClock(seconds, why);
   }
 
-  async advanceClock(seconds: number, why: string): Promise<void> {
-    if (!this.control) this.skip(`target "${this.target.name}" (${this.target.source}) has no clock control`);
-    if (!this.check.disturbs.includes('clock')) {
+  override async moveClock(seconds: number, why: string): Promise<void> {
+    if (this.control && !this.check.disturbs.includes('clock')) {
       throw new Error(`check ${this.check.id} moves the clock but does not declare disturbs: ['clock']`);
     }
-    await this.control.advance(seconds);
-    this.trace(`moved the server clock ${seconds} s forward: ${why}`);
+    await super.moveClock(seconds, why);
   }
 
-  async expire(accessToken: string): Promise<void> {
-    const { exp } = decodeToken(accessToken).claims;
-    ensure(typeof exp === 'number', 'the access token has no numeric exp claim, so it never expires');
-    if (this.control) {
-      const remaining = Math.max(
-        1,
-        Math.ceil(msUntilRefused(exp, await this.control.now(), this.target) / 1000),
-      );
-      await this.advanceClock(remaining, 'so the access token is expired');
-      return;
-    }
-    const waitMs = msUntilRefused(exp, Date.now(), this.target);
-    const limit = this.target.options.maxWaitSeconds;
-    if (waitMs > limit * 1000) {
-      this.skip(
-        `the access token expires in ${Math.ceil(waitMs / 1000)} s, more than options.maxWaitSeconds (${limit} s), and target "${this.target.name}" has no clock control`,
-      );
-    }
-    if (waitMs > 0) {
-      this.trace(`waiting ${Math.ceil(waitMs / 1000)} s for the access token to expire (no clock control)`);
-      await sleep(waitMs);
-    }
-  }
-
-  async rateLimited<T>(what: string, call: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await call();
-      } catch (error) {
-        const waitMs = rateLimitWaitMs(error);
-        if (waitMs === undefined) throw error;
-        if (!this.control) {
-          this.skip(
-            `${what} stayed rate limited (${(error as ApiError).status}) beyond options.maxWaitSeconds (${this.target.options.maxWaitSeconds} s) of waiting in this check`,
-          );
-        }
-        // Without Retry-After, a window of a minute is ASP.NET's usual; the loop bound ends a limiter that never opens.
-        if (attempt >= 3)
-          this.skip(`${what} stayed rate limited after moving the server clock ${attempt} times`);
-        const seconds = waitMs < 0 ? 60 : Math.max(1, Math.ceil(waitMs / 1000));
-        await this.control.advance(seconds);
-        this.trace(`rate limited on ${what}: moved the server clock ${seconds} s forward instead of waiting`);
-      }
-    }
-  }
-
-  recovery(): RecoveryAccount {
+  override recovery(): RecoveryAccount {
     if (!this.check.uses.includes('recovery')) {
       throw new Error(
         `check ${this.check.id} changes the recovery account but does not declare uses: ['recovery']`,
       );
     }
-    if (!this.#recovery) {
-      const account = new RecoveryAccount(this, this.account('recovery'));
-      this.#recovery = account;
-      this.cleanup('restore the recovery account', () => account.restore());
+    const account = super.recovery();
+    if (!this.#cleanups.some((cleanup) => cleanup.label === RESTORE)) {
+      this.cleanup(RESTORE, () => account.restore());
     }
-    return this.#recovery;
+    return account;
   }
 
   /**
@@ -323,7 +159,7 @@ export class Context implements CheckContext {
    * a family is already a finding of its own check).
    */
   async finish(): Promise<string[]> {
-    this.#phase = ' cleanup';
+    this.#phase.now = ' cleanup';
     const failures: string[] = [];
     for (const { label, action } of this.#cleanups.reverse()) {
       try {
@@ -336,8 +172,8 @@ export class Context implements CheckContext {
         }
       }
     }
-    await Promise.all(this.#clients.map((traced) => this.#spendFamily(traced)));
-    await Promise.all(this.#clients.map((traced) => traced.client.close().catch(() => undefined)));
+    await Promise.all(this.clients.map((traced) => this.#spendFamily(traced)));
+    await this.close();
     return failures;
   }
 
@@ -353,3 +189,5 @@ export class Context implements CheckContext {
     }
   }
 }
+
+const RESTORE = 'restore the recovery account';

@@ -49,7 +49,8 @@ export interface CheckDefinition {
   disturbs?: Disturbance[];
   /**
    * It locks an account, changes a password or bursts the rate limit: on a production target it
-   * runs only with --allow-destructive, otherwise it is skipped with that reason.
+   * runs only with --allow-destructive, otherwise it is skipped with that reason. Default: true
+   * for checks that use the recovery account or disturb the rate limit.
    */
   destructive?: boolean;
   run: (ctx: CheckContext) => Promise<void>;
@@ -84,14 +85,26 @@ export function defineCheck(definition: CheckDefinition): Check {
   return {
     ...definition,
     flow: definition.id.slice(0, definition.id.indexOf('.')),
-    source: definition.source ?? RULES[definition.enforces].source,
+    source: definition.source ?? defaultSource(definition),
     catches: definition.catches ?? [],
     pacts: definition.pacts ?? [],
     needs: definition.needs ?? [],
     uses: definition.uses ?? [],
     disturbs: definition.disturbs ?? [],
-    destructive: definition.destructive ?? false,
+    // Whatever touches the recovery account (codes by mail, wrong guesses, password changes) or
+    // spends the rate limit is destructive on production, whether or not the definition says so.
+    destructive:
+      definition.destructive ??
+      ((definition.uses ?? []).includes('recovery') || (definition.disturbs ?? []).includes('rateLimit')),
   };
+}
+
+/** A behaviour check reads its rule's source; a security finding, the standard it cites first. */
+function defaultSource(definition: CheckDefinition): Source {
+  const first = definition.kind === 'security' ? definition.references?.[0] : undefined;
+  if (first === undefined) return RULES[definition.enforces].source;
+  if (first.startsWith('RFC')) return 'RFC';
+  return first.includes('ASVS') ? 'ASVS' : 'OWASP';
 }
 
 /** Ends a check as skipped; thrown by `ctx.skip(reason)`. */

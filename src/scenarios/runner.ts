@@ -9,9 +9,9 @@ import { type LabelledKey, loadKeys } from '../jwt/index.ts';
 import { redactText } from '../redact/index.ts';
 import type { CheckResult } from '../report/types.ts';
 import { missing, type Target } from '../target/index.ts';
+import { ControlClient } from '../target/ops/index.ts';
 import { ALL_CHECKS } from './checks/index.ts';
 import { Context, type RunEnvironment } from './context.ts';
-import { ControlClient } from './control.ts';
 import { type Check, CheckFailure, CheckSkipped } from './registry.ts';
 import { Scheduler } from './scheduler.ts';
 import { selectChecks } from './select.ts';
@@ -74,7 +74,9 @@ export class ScenarioRun {
     let keys: Promise<LabelledKey[]> | undefined;
     this.#env = {
       target,
-      control: target.control ? new ControlClient(target.control) : undefined,
+      control: target.control
+        ? new ControlClient(target.control, { timeoutMs: target.options.requestTimeoutSeconds * 1000 })
+        : undefined,
       keys: () => {
         keys ??= loadKeys(target.jwt.publicKeys);
         return keys;

@@ -283,6 +283,18 @@ export function targetFileSchema(context: ContextOf) {
       refreshTokenIn: enumOption(['body', 'bearer'], context).default(DEFAULT_OPTIONS.refreshTokenIn),
       refreshTokenShape: enumOption(['string', 'object'], context).default(DEFAULT_OPTIONS.refreshTokenShape),
       recoveryCodeType: enumOption(['string', 'number'], context).default(DEFAULT_OPTIONS.recoveryCodeType),
+      wrongPasswordStatus: z
+        .union([z.literal(400), z.literal(401)], { error: 'must be 400 or 401' })
+        .default(DEFAULT_OPTIONS.wrongPasswordStatus)
+        .describe('Status of a login with a wrong password (OPEN).'),
+      blockedStatus: z
+        .number({ error: 'must be a 4xx status or null' })
+        .int({ error: 'must be a whole number' })
+        .min(400, { error: 'must be a 4xx status' })
+        .max(499, { error: 'must be a 4xx status' })
+        .nullable()
+        .default(DEFAULT_OPTIONS.blockedStatus)
+        .describe('Status of a recovery attempt while recovery is blocked (OPEN); null accepts any 4xx.'),
       maxWaitSeconds: z
         .number({ error: 'must be a number of seconds' })
         .positive({ error: 'must be more than 0' })

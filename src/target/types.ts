@@ -27,6 +27,12 @@ export const DEFAULT_PATHS: Readonly<Record<RouteName, string>> = {
 
 export const DEFAULT_PROTECTED_PATH = '/api/accounts/myself';
 
+/**
+ * Keys under which an object-shaped `refreshToken` (options.refreshTokenShape "object") may carry
+ * the token string. The client, discovery and the k6 flow all read it from here.
+ */
+export const REFRESH_TOKEN_OBJECT_KEYS = ['token', 'value', 'refreshToken'] as const;
+
 export interface TargetOptions {
   /** Where the refresh call carries the refresh token (SEEN: some clients send it as Bearer). */
   refreshTokenIn: 'body' | 'bearer';
@@ -34,6 +40,13 @@ export interface TargetOptions {
   refreshTokenShape: 'string' | 'object';
   /** DOC's example sends the code as a string; the hub types it int32. */
   recoveryCodeType: 'string' | 'number';
+  /** OPEN: the status a wrong password gets (401 is our reading; 400 is ASP.NET's validation default). */
+  wrongPasswordStatus: 400 | 401;
+  /**
+   * OPEN: the status a change-password attempt gets while recovery is blocked. `null` accepts any
+   * 4xx; a number makes the contracts and checks require exactly it.
+   */
+  blockedStatus: number | null;
   /** Longest real wait a check may take (e.g. for an access token to expire). */
   maxWaitSeconds: number;
   /**
@@ -57,6 +70,8 @@ export const DEFAULT_OPTIONS: Readonly<TargetOptions> = {
   refreshTokenIn: 'body',
   refreshTokenShape: 'string',
   recoveryCodeType: 'string',
+  wrongPasswordStatus: 401,
+  blockedStatus: null,
   maxWaitSeconds: 60,
   requestTimeoutSeconds: 10,
   tokenLeewaySeconds: 0,
@@ -97,6 +112,8 @@ export interface TargetFileJson {
     refreshTokenIn?: TargetOptions['refreshTokenIn'] | EnvRef;
     refreshTokenShape?: TargetOptions['refreshTokenShape'] | EnvRef;
     recoveryCodeType?: TargetOptions['recoveryCodeType'] | EnvRef;
+    wrongPasswordStatus?: TargetOptions['wrongPasswordStatus'];
+    blockedStatus?: number | null;
     maxWaitSeconds?: number;
     requestTimeoutSeconds?: number;
     tokenLeewaySeconds?: number;

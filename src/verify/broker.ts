@@ -10,8 +10,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import { CONSUMER, PROVIDER } from '../../contracts/pact-files.ts';
 import { ConfigError } from '../errors.ts';
+import { CONSUMER, PROVIDER } from '../pact/pact-files.ts';
 import { redactText, registerSecret } from '../redact/index.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;

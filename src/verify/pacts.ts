@@ -3,10 +3,12 @@
  * need from the target (so one that cannot run is skipped with a reason instead of failing for
  * a missing account), and a copy of the file holding only the interactions that will run.
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { STATES, type StateDefinition, type StateParams, stateIdOf } from '../../contracts/states.ts';
 import { ConfigError } from '../errors.ts';
+import { isObject } from '../json.ts';
+import { listPactFiles } from '../pact/pact-files.ts';
+import { STATES, type StateDefinition, type StateParams, stateIdOf } from '../pact/states.ts';
 import { missing, type Need, type Target } from '../target/index.ts';
 
 export interface ProviderStateRef {
@@ -35,22 +37,7 @@ export interface PactFile {
   interactions: PactInteraction[];
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** `*.json` in `dir`, sorted; empty when the folder is missing or empty. */
-export async function listPactFiles(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir))
-      .filter((name) => name.endsWith('.json'))
-      .sort()
-      .map((name) => join(dir, name));
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return [];
-    throw error;
-  }
-}
+export { listPactFiles };
 
 export async function readPactFile(path: string): Promise<PactFile> {
   let json: unknown;

@@ -3,7 +3,7 @@
  * can act on: which part of the response (status, header, body field) broke which pinned shape,
  * in words ("expected a JWT"), never the raw value — a wrong-shaped token is still a token.
  */
-import { PATTERN_MEANINGS } from '../../contracts/matchers.ts';
+import { PATTERN_MEANINGS } from '../pact/matchers.ts';
 import { redactText } from '../redact/index.ts';
 import type { CheckResult } from '../report/types.ts';
 import { checkId, describeState, type PactInteraction, type ProviderStateRef, ruleOf } from './pacts.ts';

@@ -1,7 +1,8 @@
 /**
- * Provider states, created on the target itself — through its accounts, its mailbox and the
- * public routes, the way a QA engineer would — so verification works against staging as well as
- * against our reference API. Each state that changes the target undoes it in its teardown: the
+ * Provider states, created on the target itself through the target layer (src/target/ops/) — its
+ * accounts, its mailbox and the public routes, the way a QA engineer would — so verification
+ * works against staging as well as against our reference API, and creates each state exactly the
+ * way the scenario checks do. Each state that changes the target undoes it in its teardown: the
  * recovery account ends unblocked, with the password from the target file.
  *
  * A control URL (the reference API's) is only a shortcut: reset before each interaction, move
@@ -9,16 +10,18 @@
  * its window. Without one, handlers wait (bounded by options.maxWaitSeconds) or skip the state
  * with a reason.
  */
-import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { request } from 'undici';
-import { STATES, type StateAccount, type StateId, type StateParams } from '../../contracts/states.ts';
-import { ApiError, AuthClient, clientOptionsFor, MemoryTokenStore } from '../client/index.ts';
-import { decodeToken } from '../jwt/index.ts';
-import { Mailbox } from '../mailbox/index.ts';
+
+import { STATES, type StateAccount, type StateId, type StateParams } from '../pact/states.ts';
 import { redactText, registerSecret } from '../redact/index.ts';
 import type { AccountSlot } from '../roles.ts';
-import { type Credentials, missing, msUntilRefused, type Need, type Target } from '../target/index.ts';
+import { missing, type Need, type Target } from '../target/index.ts';
+import {
+  TargetSession,
+  temporaryPassword,
+  UNKNOWN_WAIT,
+  unknownAddress,
+  wrongCode,
+} from '../target/ops/index.ts';
 import type { StateEvent } from './results.ts';
 
 /** The target cannot provide the state; the interaction is reported as skipped with `message`. */
@@ -34,6 +37,28 @@ export interface StateHandlerOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Every value handed to the verifier or created on the target, to redact logs with. */
   onSecret?: (value: string) => void;
+  /** Longest a setup or teardown may take; past it the state fails with that reason. */
+  deadlineMs?: number;
+}
+
+/** Runs `work`, failing with `what` named if it takes longer than `ms`. */
+async function within<T>(ms: number | undefined, what: string, work: Promise<T>): Promise<T> {
+  if (ms === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(`${what} did not finish within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`),
+        ),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 type JsonMap = Record<string, string | number | boolean>;
@@ -59,258 +84,107 @@ export interface StateHandlerSet {
   close(): Promise<void>;
 }
 
-/** A code that is certainly wrong: the right one with every digit shifted. */
-export function wrongCodeFor(code: string, shift = 1): string {
-  return code.replace(/\d/g, (digit) => String((Number(digit) + shift) % 10));
-}
-
-/** A password the recovery account gets for the length of one interaction. */
-function temporaryPassword(): string {
-  return `Tmp-${randomBytes(12).toString('base64url')}-9a`;
-}
-
-function unknownAddress(): string {
-  // .invalid (RFC 2606) can never receive mail, whoever the target is.
-  return `no-account-${randomBytes(6).toString('hex')}@facilioo-auth-suite.invalid`;
-}
-
 export function createStateHandlers(target: Target, options: StateHandlerOptions = {}): StateHandlerSet {
-  const wait = options.sleep ?? ((ms: number) => sleep(ms));
   const secret = (value: string | number | undefined) => {
     if (value === undefined) return;
     registerSecret(value);
     options.onSecret?.(String(value));
   };
-  const maxWaitMs = target.options.maxWaitSeconds * 1000;
-  const clients: AuthClient[] = [];
   const events: StateEvent[] = [];
+  const hooks = {
+    skip: (reason: string): never => {
+      throw new StateSkipped(reason);
+    },
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  };
+  // One session per interaction: what its states changed is what its teardowns put back.
+  let session = new TargetSession(target, hooks);
   /** Filled by the rate-limit state: how long the last refusal asked to wait. */
   let limiterRetryAfterMs: number | undefined;
-
-  const newClient = (rateLimitWaitMs = maxWaitMs) => {
-    const client = new AuthClient({
-      baseUrl: target.baseUrl,
-      tokenStore: new MemoryTokenStore(),
-      options: {
-        ...clientOptionsFor(target),
-        rateLimit: { maxTotalWaitMs: rateLimitWaitMs },
-      },
-    });
-    clients.push(client);
-    return client;
-  };
 
   const need = (...needs: Need[]) => {
     const reason = missing(target, ...needs);
     if (reason) throw new StateSkipped(reason);
   };
-  const account = (slot: AccountSlot): Credentials => {
-    need(`account:${slot}`);
-    return target.accounts[slot] as Credentials;
-  };
   const slotOf = (params: StateParams): StateAccount => {
     if (!params.account) throw new Error('the state needs an "account" parameter (an account slot)');
     return params.account;
   };
-  const mailbox = () => {
-    need('mailbox');
-    const config = target.mailbox!;
-    return new Mailbox({
-      url: config.url,
-      codePattern: config.codePattern,
-      timeoutMs: Math.max(15_000, maxWaitMs),
-    });
-  };
-
-  const control = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
-    const url = `${target.control}${path}`;
-    const response = await request(url, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      headersTimeout: 10_000,
-      bodyTimeout: 10_000,
-    });
-    const text = await response.body.text();
-    if (response.statusCode >= 300)
-      throw new Error(`${method} ${url} answered ${response.statusCode}: ${text.slice(0, 200)}`);
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  };
-
   const login = async (slot: AccountSlot) => {
-    const credentials = account(slot);
-    const client = newClient();
-    const pair = await client.login({ email: credentials.email, password: credentials.password });
-    secret(pair.accessToken);
-    secret(pair.refreshToken);
-    return { client, pair };
+    const result = await session.login(slot);
+    secret(result.tokens.accessToken);
+    secret(result.tokens.refreshToken);
+    return result;
   };
-
-  /** Sends a recovery code to the recovery account and reads it from the mailbox. */
-  const freshRecoveryCode = async () => {
-    const recovery = account('recovery');
-    const box = mailbox();
-    const after = Date.now();
-    await newClient().recoverPassword(recovery.email);
-    const code = await box.waitForCode(recovery.email, { after });
-    secret(code);
-    return code;
-  };
-
-  const canLogIn = async (credentials: Credentials) => {
-    try {
-      await newClient().login(credentials);
-      return true;
-    } catch (error) {
-      if (error instanceof ApiError && error.status < 500) return false;
-      throw error;
-    }
-  };
-
-  /**
-   * Leaves the recovery account as the target file describes it: not blocked, and the file's
-   * password working. With a control URL a reset does it; otherwise the owning company
-   * unblocks it and, if the password changed, a recovery code sets it back.
-   */
+  /** A code as the target types it: the pact's `fromProviderState` injects the value as is. */
+  const codeValue = (code: string): string | number =>
+    target.options.recoveryCodeType === 'number' ? Number(code) : code;
+  /** The verifier, not our client, sends the code: restore must check everything. */
   const restoreRecoveryAccount = async () => {
-    if (target.control) {
-      await control('POST', '/reset');
-      return;
-    }
-    const recovery = account('recovery');
-    const owner = await login('propertyManagementCompany');
-    // Also clears failed attempts short of a block, which would otherwise add up across runs.
-    await owner.client.unblockRecoveryCode(recovery.email).catch((error) => {
-      if (!(error instanceof ApiError && error.status < 500)) throw error;
-    });
-    if (await canLogIn(recovery)) return;
-    const code = await freshRecoveryCode();
-    await newClient().changePasswordWithRecoveryCode({
-      email: recovery.email,
-      password: recovery.password,
-      recoveryCode: code,
-    });
-    if (!(await canLogIn(recovery))) {
-      throw new Error(
-        `the recovery account ${recovery.email} cannot log in with the target file's password after restoring it — set it back by hand`,
-      );
-    }
-  };
-
-  /**
-   * Uses up the recover-password limit; resolves with the wait the refusal named (ms), if any.
-   * No waiting on refusals here: the refusal is what is looked for.
-   */
-  const exhaustRecoveryLimit = async (): Promise<number | undefined> => {
-    const client = newClient(0);
-    for (let sent = 0; sent < MAX_REQUESTS_TO_EXHAUST_LIMIT; sent++) {
-      try {
-        await client.recoverPassword(unknownAddress());
-      } catch (error) {
-        if (error instanceof ApiError && (error.status === 429 || error.status === 503)) {
-          const retryAfter = Number(error.headers['retry-after']);
-          return Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined;
-        }
-        throw error;
-      }
-    }
-    // Not skipped: the document says the route is rate limited, so the interaction runs and fails.
-    throw new Error(`no 429 or 503 after ${MAX_REQUESTS_TO_EXHAUST_LIMIT} password recovery requests`);
-  };
-
-  /**
-   * Before an interaction that sends recover-password itself: the states before it may have used
-   * the limit up (requesting codes, locking the account). With clock control the state is reset
-   * before each interaction anyway; without it, the only way to be sure a permit is left is to
-   * use the window up and wait out the refusal's Retry-After, so the verifier meets a fresh one.
-   */
-  const freshRecoveryWindow = async (): Promise<void> => {
-    if (target.control) return;
-    const retryAfterMs = (await exhaustRecoveryLimit()) ?? maxWaitMs;
-    if (retryAfterMs > maxWaitMs) {
-      throw new StateSkipped(
-        `recover-password of target "${target.name}" asks for a ${Math.round(retryAfterMs / 1000)} s wait, longer than options.maxWaitSeconds (${target.options.maxWaitSeconds} s), and the target has no control URL to reset its limiter`,
-      );
-    }
-    await wait(retryAfterMs);
+    if (session.control) return session.control.reset();
+    const recovery = session.recovery();
+    recovery.markTouchedElsewhere();
+    await recovery.restore();
   };
 
   const handlers: Record<StateId, Handler> = {
     registeredAccount: {
       setup: async (params) => {
         const slot = slotOf(params);
-        const credentials = account(slot);
+        const credentials = session.account(slot);
         // The recovery account's state precedes recover-password and unblock requests.
-        if (slot === 'recovery') await freshRecoveryWindow();
+        if (slot === 'recovery') await session.freshRecoveryWindow(MAX_REQUESTS_TO_EXHAUST_LIMIT);
         return { email: credentials.email, password: credentials.password };
       },
     },
 
     liveRefreshToken: {
-      setup: async (params) => ({ refreshToken: (await login(slotOf(params))).pair.refreshToken }),
+      setup: async (params) => ({ refreshToken: (await login(slotOf(params))).tokens.refreshToken }),
     },
 
     spentRefreshToken: {
       setup: async (params) => {
-        const { client, pair } = await login(slotOf(params));
-        const next = await client.refresh(pair.refreshToken);
+        const { client, tokens } = await login(slotOf(params));
+        const next = await session.ok('refreshing the new pair', client.refresh(tokens.refreshToken));
         secret(next.accessToken);
         secret(next.refreshToken);
-        return { refreshToken: pair.refreshToken };
+        return { refreshToken: tokens.refreshToken };
       },
     },
 
     liveAccessToken: {
-      setup: async (params) => ({ accessToken: (await login(slotOf(params))).pair.accessToken }),
+      setup: async (params) => ({ accessToken: (await login(slotOf(params))).tokens.accessToken }),
     },
 
     expiredAccessToken: {
       setup: async (params) => {
-        const { pair } = await login(slotOf(params));
-        const exp = decodeToken(pair.accessToken).claims.exp;
-        if (typeof exp !== 'number')
-          throw new Error('the access token has no numeric exp claim, so it cannot be let expire');
-        if (target.control) {
-          const { now } = await control('GET', '/clock');
-          const serverNow = Date.parse(String(now));
-          const seconds = Math.max(1, Math.ceil(msUntilRefused(exp, serverNow, target) / 1000));
-          await control('POST', '/clock', { advanceSeconds: seconds });
-        } else {
-          // A second more for clock skew between us and the target.
-          const ms = msUntilRefused(exp, Date.now(), target) + 1000;
-          if (ms > maxWaitMs) {
-            throw new StateSkipped(
-              `access tokens of target "${target.name}" expire in ${Math.round(ms / 1000)} s, longer than options.maxWaitSeconds (${target.options.maxWaitSeconds} s), and the target has no control URL to move its clock`,
-            );
-          }
-          await wait(Math.max(0, ms));
-        }
-        return { accessToken: pair.accessToken };
+        const { tokens } = await login(slotOf(params));
+        await session.expire(tokens.accessToken);
+        return { accessToken: tokens.accessToken };
       },
       teardown: async () => {
-        if (target.control) await control('POST', '/reset');
+        await session.control?.reset();
       },
     },
 
     unknownAddress: {
       setup: async () => {
-        await freshRecoveryWindow();
+        await session.freshRecoveryWindow(MAX_REQUESTS_TO_EXHAUST_LIMIT);
         return { email: unknownAddress() };
       },
     },
 
     recoveryLimitUsedUp: {
       setup: async () => {
-        limiterRetryAfterMs = await exhaustRecoveryLimit();
+        // Not skipped without a refusal: the document says the route is rate limited, so it fails.
+        limiterRetryAfterMs = await session.exhaustRecoveryLimit(MAX_REQUESTS_TO_EXHAUST_LIMIT);
         return { email: unknownAddress() };
       },
       teardown: async () => {
-        if (target.control) {
-          await control('POST', '/reset');
-          return;
-        }
+        if (session.control) return session.control.reset();
         // The window the limiter named, else the longest wait allowed: later states need the route.
-        await wait(Math.min(limiterRetryAfterMs ?? maxWaitMs, maxWaitMs));
+        const named = limiterRetryAfterMs === undefined || limiterRetryAfterMs === UNKNOWN_WAIT;
+        await session.wait(named ? session.maxWaitMs : Math.min(limiterRetryAfterMs!, session.maxWaitMs));
         limiterRetryAfterMs = undefined;
       },
     },
@@ -318,13 +192,18 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
     recoveryCodeSent: {
       setup: async () => {
         need('account:recovery', 'account:propertyManagementCompany', 'mailbox');
-        const recovery = account('recovery');
-        const code = await freshRecoveryCode();
+        const recovery = session.recovery();
+        const code = await recovery.requestCode();
         const newPassword = temporaryPassword();
-        const wrongRecoveryCode = wrongCodeFor(code);
+        const wrongRecoveryCode = wrongCode(code);
         secret(newPassword);
         secret(wrongRecoveryCode);
-        return { email: recovery.email, recoveryCode: code, wrongRecoveryCode, newPassword };
+        return {
+          email: recovery.email,
+          recoveryCode: codeValue(code),
+          wrongRecoveryCode: codeValue(wrongRecoveryCode),
+          newPassword,
+        };
       },
       teardown: restoreRecoveryAccount,
     },
@@ -332,27 +211,11 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
     recoveryBlocked: {
       setup: async () => {
         need('account:recovery', 'account:propertyManagementCompany', 'mailbox');
-        const recovery = account('recovery');
-        const code = await freshRecoveryCode();
+        const recovery = session.recovery();
+        const code = await recovery.block();
         const newPassword = temporaryPassword();
         secret(newPassword);
-        const client = newClient();
-        // DOC: five wrong codes block recovery. Each differs from the right code and from each other.
-        for (let attempt = 1; attempt <= 5; attempt++) {
-          const wrong = wrongCodeFor(code, attempt);
-          secret(wrong);
-          try {
-            await client.changePasswordWithRecoveryCode({
-              email: recovery.email,
-              password: newPassword,
-              recoveryCode: wrong,
-            });
-            throw new Error(`wrong recovery code number ${attempt} was accepted`);
-          } catch (error) {
-            if (!(error instanceof ApiError && error.status < 500)) throw error;
-          }
-        }
-        return { email: recovery.email, recoveryCode: code, newPassword };
+        return { email: recovery.email, recoveryCode: codeValue(code), newPassword };
       },
       teardown: restoreRecoveryAccount,
     },
@@ -375,7 +238,7 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
       setup: async (raw) => {
         const params = paramsOf(raw);
         try {
-          const values = await handler.setup(params);
+          const values = await within(options.deadlineMs, `setting up "${name}"`, handler.setup(params));
           for (const [key, value] of Object.entries(values ?? {})) if (key !== 'email') secret(String(value));
           record('setup', params);
           return values;
@@ -387,7 +250,8 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
       teardown: async (raw) => {
         const params = paramsOf(raw);
         try {
-          await handler.teardown?.(params);
+          if (handler.teardown)
+            await within(options.deadlineMs, `tearing down "${name}"`, handler.teardown(params));
           record('teardown', params);
         } catch (error) {
           record('teardown', params, error);
@@ -402,12 +266,13 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
     stateHandlers,
     // State handlers reset, then seed: nothing one interaction left behind reaches the next.
     beforeEach: async () => {
-      if (target.control) await control('POST', '/reset');
+      // The last interaction's teardowns have run: its session has nothing left to put back.
+      const done = session;
+      session = new TargetSession(target, hooks);
+      await done.close();
+      await session.control?.reset();
     },
     events,
-    close: async () => {
-      await Promise.allSettled(clients.map((client) => client.close()));
-      clients.length = 0;
-    },
+    close: () => session.close(),
   };
 }

@@ -7,9 +7,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PACT_DIR, PROVIDER } from '../../contracts/pact-files.ts';
 import { AuthClient, clientOptionsFor, MemoryTokenStore, TransportError } from '../client/index.ts';
 import { ConfigError } from '../errors.ts';
+import { PACT_DIR, PROVIDER } from '../pact/pact-files.ts';
+import { ensurePactFitsTarget } from '../pact/readings-metadata.ts';
 import { redactText, registerSecret } from '../redact/index.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
 import { renderJUnit } from '../report/junit.ts';
@@ -37,7 +38,7 @@ export interface VerifyPactsOptions {
   reportDir?: string;
   /** Receives the verifier's output, redacted, once it has finished. */
   onOutput?: (text: string) => void;
-  /** Bound on the whole run; the verifier is stopped after it. Default 10 minutes. */
+  /** Bound on the whole run; the verifier is stopped after it. Default: verificationDeadlineMs. */
   timeoutMs?: number;
   /** A worker kept across runs (openVerificationSession); without one, a worker is started and stopped. */
   session?: VerificationSession;
@@ -75,8 +76,10 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<VerifyPa
           hint: 'write them with `npx vitest run --project contracts` (`facilioo-auth verify` does this itself when reports/pacts is empty)',
         });
       }
-      for (const file of files) {
-        const pact = await readPactFile(file);
+      const pacts = await Promise.all(files.map((file) => readPactFile(file)));
+      // Before any request: a pact for other readings would fail for the pact's sake, not the target's.
+      for (const pact of pacts) ensurePactFitsTarget(pact.json, pact.path, target);
+      for (const pact of pacts) {
         const runnable: PactInteraction[] = [];
         for (const interaction of pact.interactions) {
           interactions.push(interaction);
@@ -96,16 +99,17 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<VerifyPa
     if (unreachable !== undefined) {
       output.crash = `not sent, because ${unreachable}`;
     } else if (fromBroker || pactUrls.length > 0) {
-      const timeoutMs = options.timeoutMs ?? 10 * 60_000;
+      const stateBudgetMs = stateDeadlineMs(target);
+      const runnable = interactions.length - skipped.size;
+      const timeoutMs = options.timeoutMs ?? verificationDeadlineMs(target, fromBroker ? 50 : runnable);
       const input: WorkerInput = {
         target,
         provider: PROVIDER,
         pactUrls,
         logLevel: options.logLevel ?? 'warn',
-        // A state may wait out a token's lifetime or a rate-limit window, twice, and make a few
-        // requests of its own.
-        requestTimeoutMs:
-          (2 * target.options.maxWaitSeconds + 3 * target.options.requestTimeoutSeconds) * 1000 + 5_000,
+        stateDeadlineMs: stateBudgetMs,
+        // The verifier's own bound on a request or a state change: past the state's deadline.
+        requestTimeoutMs: stateBudgetMs + 5_000,
       };
       if (options.broker) {
         const { providerVersion, branch, publish, url, token, username, password } = options.broker;
@@ -165,6 +169,23 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<VerifyPa
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * How long one state's setup or teardown may take: it may wait out a token's lifetime or a
+ * rate-limit window, twice, and make a few requests of its own. Past it, the state fails.
+ */
+export function stateDeadlineMs(target: Target): number {
+  return (2 * target.options.maxWaitSeconds + 3 * target.options.requestTimeoutSeconds) * 1000;
+}
+
+/**
+ * The bound on a whole verification: per interaction, two states set up and torn down and the
+ * request itself, each within its own deadline; plus a minute to start the verifier.
+ */
+export function verificationDeadlineMs(target: Target, interactions: number): number {
+  const perInteraction = 4 * stateDeadlineMs(target) + target.options.requestTimeoutSeconds * 1000;
+  return Math.max(1, interactions) * perInteraction + 60_000;
 }
 
 /**

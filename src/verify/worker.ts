@@ -22,6 +22,8 @@ export interface WorkerInput {
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   /** Longest the verifier waits for a response or a state change. */
   requestTimeoutMs: number;
+  /** Longest one state's setup or teardown may take before it fails. */
+  stateDeadlineMs: number;
   /** Verify the broker's pacts and publish the results. */
   broker?: {
     url: string;
@@ -58,7 +60,10 @@ export const endMarker = (id: number) => `\n@@facilioo-auth verification ${id} d
 
 export async function runWorker(input: WorkerInput): Promise<WorkerOutput> {
   const secrets: string[] = [];
-  const handlers = createStateHandlers(input.target, { onSecret: (value) => secrets.push(value) });
+  const handlers = createStateHandlers(input.target, {
+    onSecret: (value) => secrets.push(value),
+    deadlineMs: input.stateDeadlineMs,
+  });
   const options: VerifierOptions = {
     provider: input.provider,
     providerBaseUrl: input.target.baseUrl,

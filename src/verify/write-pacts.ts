@@ -8,21 +8,24 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { PACT_DIR } from '../../contracts/pact-files.ts';
+import { contractEnv } from '../gate/contracts.ts';
+import { PACT_DIR } from '../pact/pact-files.ts';
+import type { Readings } from '../target/index.ts';
 import { listPactFiles } from './pacts.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * Runs `vitest run --project contracts` in the repository and resolves with the pact files it
- * wrote. `write` receives vitest's output.
+ * Runs `vitest run --project contracts` in the repository, for `readings` (default: the spec's),
+ * and resolves with the pact files it wrote. `write` receives vitest's output.
  */
-export async function writePacts(write: (text: string) => void): Promise<string[]> {
+export async function writePacts(write: (text: string) => void, readings?: Readings): Promise<string[]> {
   const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
   const code = await new Promise<number>((resolve, reject) => {
     const child = spawn(process.execPath, [vitest, 'run', '--project', 'contracts'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: contractEnv(readings),
     });
     child.stdout.on('data', (chunk: Buffer) => write(chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => write(chunk.toString('utf8')));
@@ -45,7 +48,10 @@ export async function writePacts(write: (text: string) => void): Promise<string[
  * files) take turns through a lock directory, so one writes and the others wait and reuse:
  * two contracts runs at once would clear each other's output.
  */
-export async function ensurePacts(write: (text: string) => void = () => {}): Promise<string[]> {
+export async function ensurePacts(
+  write: (text: string) => void = () => {},
+  readings?: Readings,
+): Promise<string[]> {
   const existing = await listPactFiles(PACT_DIR);
   if (existing.length > 0) return existing;
   const lock = `${PACT_DIR.replace(/[\\/]+$/, '')}.lock`;
@@ -63,7 +69,7 @@ export async function ensurePacts(write: (text: string) => void = () => {}): Pro
   }
   try {
     const written = await listPactFiles(PACT_DIR);
-    return written.length > 0 ? written : await writePacts(write);
+    return written.length > 0 ? written : await writePacts(write, readings);
   } finally {
     await rmdir(lock);
   }

@@ -4,7 +4,10 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { windowStartMs } from '../../src/report/inputs.ts';
-import { probeReport, readHistory, runId, writeRun } from '../../src/report/runs.ts';
+import { loadReport, probeReport, readHistory, runId, writeRun } from '../../src/report/runs.ts';
+
+const STARTED = '2026-11-28T08:00:00.000Z';
+
 import type { GateReport } from '../../src/report/types.ts';
 import { sampleGate, sampleProbe } from './sample.ts';
 import { tempDirs } from './temp.ts';
@@ -103,6 +106,67 @@ describe('writeRun', () => {
     expect(html).toMatch(
       /<tr class="row-failed"><td><span class="badge badge-failed">fail<\/span><\/td><td>auth-flow\.smoke/,
     );
+  });
+
+  test("a failed check links to its redacted request/response trace from the run's page and the root", async () => {
+    const dir = await tempDir();
+    const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    const traces = new Map([
+      [
+        'refresh.spent-token-rejected',
+        [`[refresh.spent-token-rejected] POST /api/auth/refresh {"refreshToken":"${token}"} → 200 in 3 ms`],
+      ],
+      ['refresh.rotates', ['[refresh.rotates] POST /api/auth/refresh → 200 in 2 ms']],
+    ]);
+    const run = await writeRun(at(sampleGate(), STARTED), { dir, kind: 'gate', traces });
+    const file = join(run.runDir, 'traces', 'refresh.spent-token-rejected.log');
+    const trace = await readFile(file, 'utf8');
+    expect(trace).toContain('POST /api/auth/refresh');
+    expect(trace).not.toContain(token);
+    // Only failed checks get one.
+    expect(await readdir(join(run.runDir, 'traces'))).toEqual(['refresh.spent-token-rejected.log']);
+
+    const own = await readFile(join(run.runDir, 'index.html'), 'utf8');
+    expect(own).toContain('<a href="traces/refresh.spent-token-rejected.log">');
+    const root = await readFile(join(dir, 'index.html'), 'utf8');
+    expect(root).toContain(
+      '<a href="runs/2026-11-28T08-00-00-000Z-reference/traces/refresh.spent-token-rejected.log">',
+    );
+    const markdown = await readFile(join(dir, 'summary.md'), 'utf8');
+    expect(markdown).toContain(
+      '([trace](runs/2026-11-28T08-00-00-000Z-reference/traces/refresh.spent-token-rejected.log))',
+    );
+  });
+
+  test('a k6 run: each threshold is a check, a failed one names its value and expression', () => {
+    const gate = loadReport(
+      [
+        {
+          run: 'auth-flow.smoke',
+          metric: 'http_req_failed',
+          expression: 'rate<0.01',
+          ok: false,
+          value: 0.25,
+        },
+        { run: 'auth-flow.smoke', metric: 'checks', expression: 'rate>0.99', ok: true, value: 1 },
+      ],
+      {
+        target: { name: 'staging', baseUrl: 'https://s.test' },
+        startedAt: STARTED,
+        durationMs: 1000,
+        exitCode: 99,
+      },
+    );
+    expect(gate.verdict).toBe('fail');
+    expect(gate.counts).toMatchObject({ passed: 1, failed: 1 });
+    expect(gate.layers[0]?.checks[0]?.reason).toBe('http_req_failed was 0.25; the threshold is rate<0.01');
+    const empty = loadReport([], {
+      target: { name: 'staging', baseUrl: 'https://s.test' },
+      startedAt: STARTED,
+      durationMs: 1000,
+      exitCode: 1,
+    });
+    expect(empty.layers[0]?.checks[0]).toMatchObject({ id: 'load.run', status: 'failed' });
   });
 
   test('run ids sort by time and name the target in file-system-safe words', () => {

@@ -2,8 +2,8 @@
 // by looking at the base64url payload, so it must hold for every byte alignment of the claim.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ACCESS_TOKEN_JWT, base64urlInfixes, JWT } from '../../contracts/matchers.ts';
 import { EXAMPLE } from '../../contracts/support.ts';
+import { ACCESS_TOKEN_JWT, base64urlInfixes, JWT } from '../../src/pact/matchers.ts';
 
 // Pact regexes match the whole value.
 const whole = (pattern: string) => new RegExp(`^(?:${pattern})$`);

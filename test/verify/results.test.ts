@@ -1,7 +1,7 @@
 // A verification failure says where the response broke the pact, in words, and never quotes the
 // value the provider sent — a wrong-shaped token is still a live token.
 import { describe, expect, test } from 'vitest';
-import { ACCESS_TOKEN_JWT, JSON_CONTENT_TYPE, JWT } from '../../contracts/matchers.ts';
+import { ACCESS_TOKEN_JWT, JSON_CONTENT_TYPE, JWT } from '../../src/pact/matchers.ts';
 import type { PactInteraction } from '../../src/verify/pacts.ts';
 import { cleanupCheck, formatMismatch, type StateEvent, toChecks } from '../../src/verify/results.ts';
 

@@ -1,8 +1,10 @@
 // The state handlers create states on the target itself and report what they could not create,
 // as a skip with the reason — never as a silent pass.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { STATES } from '../../contracts/states.ts';
 import { type ApiError, AuthClient, MemoryTokenStore } from '../../src/client/index.ts';
+import { STATES } from '../../src/pact/states.ts';
 import { type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
 import {
   DEFAULT_OPTIONS,
@@ -11,7 +13,7 @@ import {
   parseTarget,
   type Target,
 } from '../../src/target/index.ts';
-import { createStateHandlers, StateSkipped, wrongCodeFor } from '../../src/verify/state-handlers.ts';
+import { createStateHandlers, StateSkipped } from '../../src/verify/state-handlers.ts';
 
 const target: Target = {
   name: 'bare',
@@ -26,19 +28,6 @@ const target: Target = {
   options: { ...DEFAULT_OPTIONS },
   control: undefined,
 };
-
-describe('wrongCodeFor', () => {
-  test('a wrong code differs from the right one in every digit, and shifted codes differ from each other', () => {
-    for (const code of ['000000', '123456', '999999', '090909']) {
-      const wrong = [1, 2, 3, 4, 5].map((shift) => wrongCodeFor(code, shift));
-      for (const candidate of wrong) {
-        expect(candidate).toHaveLength(code.length);
-        for (let i = 0; i < code.length; i++) expect(candidate[i]).not.toBe(code[i]);
-      }
-      expect(new Set(wrong).size).toBe(5);
-    }
-  });
-});
 
 describe('createStateHandlers', () => {
   test('there is a handler for every state the consumer tests can name', () => {
@@ -119,4 +108,67 @@ describe('states before a recover-password interaction, on a target without cloc
       await client.close();
     },
   );
+});
+
+describe('every state ends within its deadline', () => {
+  test('a target that accepts connections and never answers fails the state within the deadline, naming it', async () => {
+    const silent = createServer(() => {
+      // Never answers: the request hangs until someone gives up.
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const set = createStateHandlers(
+      {
+        ...target,
+        baseUrl: `http://127.0.0.1:${port}`,
+        accounts: { user: { email: 'user@example.test', password: 'not-a-real-password' } },
+        // The client's own bound comes later than the deadline, so the deadline is what ends the state.
+        options: { ...target.options, requestTimeoutSeconds: 1 },
+      },
+      { deadlineMs: 300 },
+    );
+    try {
+      const error = await set.stateHandlers[STATES.liveRefreshToken.name]!.setup({ account: 'user' }).catch(
+        (e) => e,
+      );
+      expect(error).toBeInstanceOf(Error);
+      expect(error.message).toBe(`setting up "${STATES.liveRefreshToken.name}" did not finish within 300 ms`);
+      expect(set.events.at(-1)).toMatchObject({ action: 'setup', outcome: 'failed' });
+    } finally {
+      await set.close();
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  test('a mailbox that never delivers fails the recovery-code state after maxWaitSeconds, naming the mailbox', async () => {
+    const api = await startReferenceApi({ host: '127.0.0.1', port: 0, control: true });
+    const empty = createServer((_request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ messages_count: 0, messages: [] }));
+    });
+    await new Promise<void>((resolve) => empty.listen(0, '127.0.0.1', resolve));
+    const { port } = empty.address() as AddressInfo;
+    try {
+      const document = api.targetDocument([]);
+      const quiet = parseTarget(
+        {
+          ...document,
+          mailbox: { ...document.mailbox, url: `http://127.0.0.1:${port}` },
+          options: { ...document.options, maxWaitSeconds: 1 },
+        },
+        { source: 'silent mailbox', baseDir: process.cwd(), env: {} },
+      );
+      const set = createStateHandlers(quiet, { deadlineMs: 30_000 });
+      const error = await set.stateHandlers[STATES.recoveryCodeSent.name]!.setup({}).catch((e) => e);
+      expect(error.message).toMatch(
+        new RegExp(`no recovery code reached .* through the mailbox http://127\\.0\\.0\\.1:${port}`),
+      );
+      await set.close();
+    } finally {
+      empty.closeAllConnections();
+      await new Promise((resolve) => empty.close(resolve));
+      await api.close();
+    }
+  });
 });

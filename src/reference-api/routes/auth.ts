@@ -76,9 +76,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, ctx: ApiContext): v
       if (ctx.defects.has('rate-limit-known-only')) {
         const lease = await ctx.limiter.acquire(request.ip);
         if (!lease.admitted) {
-          return reject(reply, lease, ctx.options.limits, {
-            omitRetryAfter: ctx.defects.has('rate-limit-no-retry-after'),
-          });
+          return reject(reply, lease, ctx);
         }
       }
       const issued = ctx.recovery.issueCode(account.id);

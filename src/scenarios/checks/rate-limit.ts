@@ -88,6 +88,7 @@ export const rateLimitChecks = [
 
   defineCheck({
     id: 'rate-limit.admits-after-retry-after',
+    destructive: true,
     rule: 'A client that waits as Retry-After says is admitted again',
     kind: 'behaviour',
     enforces: 'rate-limited',

@@ -5,8 +5,8 @@
  * twice at once, it changes nothing; a wrong code changes nothing either.
  */
 
+import type { RecoveryAccount } from '../../target/ops/index.ts';
 import { ensure } from '../expect.ts';
-import type { RecoveryAccount } from '../recovery.ts';
 import { defineCheck } from '../registry.ts';
 import { REF } from './common.ts';
 
@@ -58,6 +58,7 @@ export const recoveryCodeChecks = [
 
   defineCheck({
     id: 'recovery-code.changes-password',
+    destructive: true,
     rule: 'The right recovery code changes the password: the new one logs in and refreshes, the old one is refused',
     kind: 'behaviour',
     enforces: 'recovery-code',
@@ -90,6 +91,7 @@ export const recoveryCodeChecks = [
 
   defineCheck({
     id: 'recovery-code.wrong-code-changes-nothing',
+    destructive: true,
     rule: 'A wrong recovery code is refused and leaves the password as it was',
     kind: 'security',
     severity: 'critical',
@@ -109,6 +111,7 @@ export const recoveryCodeChecks = [
 
   defineCheck({
     id: 'recovery-code.single-use',
+    destructive: true,
     rule: 'A recovery code that changed the password is refused the second time and changes nothing',
     kind: 'security',
     severity: 'high',
@@ -136,6 +139,7 @@ export const recoveryCodeChecks = [
 
   defineCheck({
     id: 'recovery-code.replaced-by-new-code',
+    destructive: true,
     rule: 'Requesting a new recovery code voids the earlier one; the new one works',
     kind: 'security',
     severity: 'medium',
@@ -161,6 +165,7 @@ export const recoveryCodeChecks = [
 
   defineCheck({
     id: 'recovery-code.expires',
+    destructive: true,
     rule: `A recovery code still works ${CODE_STILL_WORKS_AFTER_SECONDS / 60} minutes after it was mailed, and no longer a day later`,
     kind: 'security',
     severity: 'medium',
@@ -192,6 +197,7 @@ export const recoveryCodeChecks = [
 
   defineCheck({
     id: 'recovery-code.concurrent-use-one-success',
+    destructive: true,
     rule: `${CONCURRENT_CHANGES} concurrent password changes with one right recovery code: at most one succeeds, and its password is the one that logs in`,
     kind: 'security',
     severity: 'high',

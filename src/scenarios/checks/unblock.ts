@@ -4,9 +4,9 @@
  * is its own company, so another company's Property Management Company is refused as well.
  */
 import type { AccountSlot } from '../../roles.ts';
+import { WRONG_CODES_TO_BLOCK } from '../../target/ops/index.ts';
 import type { CheckContext } from '../context.ts';
 import { ensure } from '../expect.ts';
-import { WRONG_CODES_TO_BLOCK } from '../recovery.ts';
 import { defineCheck } from '../registry.ts';
 import { REF } from './common.ts';
 
@@ -65,6 +65,7 @@ export const unblockChecks = [
 
   defineCheck({
     id: 'unblock.resets-count',
+    destructive: true,
     rule: `After an unblock the count starts again: ${WRONG_CODES_TO_BLOCK - 1} wrong codes leave the right one working`,
     kind: 'behaviour',
     enforces: 'unblock',

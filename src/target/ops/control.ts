@@ -1,7 +1,8 @@
 /**
- * The reference API's control API (docs/architecture.md, "Reference API"), as far as the checks
- * use it: read and move the server clock, read request counts and an account's recovery state.
- * With it a 24-hour lockout takes milliseconds; without it those checks wait or skip.
+ * The reference API's control API (docs/architecture.md, "Reference API"), as far as the suites
+ * use it: read and move the server clock, reset to the seeded state, read request counts and an
+ * account's recovery state. With it a 24-hour lockout takes milliseconds; without it the suites
+ * wait (bounded by options.maxWaitSeconds) or skip.
  */
 import { type Dispatcher, request } from 'undici';
 
@@ -17,9 +18,12 @@ export class ControlClient {
   readonly url: string;
   readonly #dispatcher: Dispatcher | undefined;
 
-  constructor(url: string, dispatcher?: Dispatcher) {
+  readonly #timeoutMs: number;
+
+  constructor(url: string, options: { dispatcher?: Dispatcher; timeoutMs?: number } = {}) {
     this.url = url.replace(/\/+$/, '');
-    this.#dispatcher = dispatcher;
+    this.#dispatcher = options.dispatcher;
+    this.#timeoutMs = options.timeoutMs ?? 5000;
   }
 
   /** Server time in epoch ms. */
@@ -30,6 +34,11 @@ export class ControlClient {
   /** Moves the server clock forward; returns the new server time in epoch ms. */
   async advance(seconds: number): Promise<number> {
     return parseNow(await this.#call('POST', '/clock', { advanceSeconds: seconds }));
+  }
+
+  /** Back to the seeded state: accounts, recovery states, limiter and clock. */
+  async reset(): Promise<void> {
+    await this.#call('POST', '/reset');
   }
 
   /** Requests per route name since the last reset, e.g. `{ refresh: 3, login: 1 }`. */
@@ -49,7 +58,7 @@ export class ControlClient {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(5000),
+      signal: AbortSignal.timeout(this.#timeoutMs),
       ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}),
     });
     const text = await response.body.text();

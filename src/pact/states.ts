@@ -8,8 +8,8 @@
  * `provides` lists the values a handler returns for `fromProviderState('${name}', example)`;
  * `needs` lists what the target must have, so a state it cannot create is skipped with a reason.
  */
-import type { AccountSlot } from '../src/roles.ts';
-import type { Need } from '../src/target/requirements.ts';
+import type { AccountSlot } from '../roles.ts';
+import type { Need } from '../target/requirements.ts';
 
 /** Accounts a state may be asked for: every slot but the optional other-company one. */
 export type StateAccount = Exclude<AccountSlot, 'otherCompanyPropertyManagementCompany'>;

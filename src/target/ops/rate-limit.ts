@@ -1,0 +1,40 @@
+/**
+ * "Was this refusal the rate limiter, and how long does it ask to wait?" for the suites' own
+ * calls, in the terms of src/rate-limit/ (the one Retry-After parser and rejection verdict every
+ * layer shares): the target's declared rejection status decides where it has one; otherwise a 429,
+ * a 503 with Retry-After, or a 503 right after the route admitted requests is the limiter.
+ */
+import { ApiError } from '../../client/index.ts';
+import {
+  parseRetryAfter,
+  type RejectStatus,
+  rejectionVerdict,
+  retryAfterHeader,
+} from '../../rate-limit/index.ts';
+
+/** The wait is unknown: the answer was rate limited but named no time. */
+export const UNKNOWN_WAIT = -1;
+
+export interface RateLimitReading {
+  /** The target's `options.rateLimit.rejectStatus`, if it declares one. */
+  declaredStatus?: RejectStatus | undefined;
+  /** The same route admitted requests just before (a flood that meets the limit on purpose). */
+  admittedBefore?: boolean;
+}
+
+/**
+ * For a rate-limited refusal: the wait it names in ms, or UNKNOWN_WAIT; undefined when the error
+ * is not a rate-limit refusal at all.
+ */
+export function rateLimitWaitMs(error: unknown, reading: RateLimitReading = {}): number | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const retryAfterSeconds = parseRetryAfter(retryAfterHeader(error.headers), Date.now());
+  const verdict = rejectionVerdict({
+    status: error.status,
+    retryAfterSeconds,
+    declaredStatus: reading.declaredStatus,
+    admittedBefore: reading.admittedBefore,
+  });
+  if (!verdict.rateLimited) return undefined;
+  return retryAfterSeconds === undefined ? UNKNOWN_WAIT : retryAfterSeconds * 1000;
+}
