@@ -17,8 +17,8 @@ import { READINGS } from './table.ts';
 
 let scratch: string;
 let pacts: ReturnType<typeof pactCache>;
-// Two warm verification workers serve every gate run of the matrix.
-const sessions = sessionPool(2);
+// Warm verification workers, kept across the matrix's gate runs.
+const sessions = sessionPool();
 const results = new Map<string, { pass?: GateRun; broken?: GateRun }>();
 
 beforeAll(async () => {

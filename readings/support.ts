@@ -95,27 +95,48 @@ function describeReadings(readings: Readings): string {
  */
 export function gateAgainst(serveFlags: readonly string[], options: RunOptions): Promise<GateRun> {
   return againstServer(serveFlags, options, async (target, dir) => {
-    const result = await runGate({
-      target,
-      env: {},
-      strictSecurity: options.strictSecurity,
-      reportDir: join(dir, 'reports'),
-      pactDir: await options.pacts.forTarget(target),
-      progress: createProgress(new Writable({ write: (_chunk, _encoding, done) => done() }), false),
-      verificationSession: options.sessions.next(),
-    });
+    const pactDir = await options.pacts.forTarget(target);
+    const result = await options.sessions.use((verificationSession) =>
+      runGate({
+        target,
+        env: {},
+        strictSecurity: options.strictSecurity,
+        reportDir: join(dir, 'reports'),
+        pactDir,
+        progress: createProgress(new Writable({ write: (_chunk, _encoding, done) => done() }), false),
+        verificationSession,
+      }),
+    );
     return { exitCode: result.exitCode, checks: result.report.layers.flatMap((layer) => layer.checks) };
   });
 }
 
-/** A few verification workers, handed out in turn; each runs one verification at a time. */
-export function sessionPool(size: number): { next(): VerificationSession; close(): Promise<void> } {
-  const sessions = Array.from({ length: size }, () => openVerificationSession());
-  let turn = 0;
+/**
+ * Warm verification workers, one per gate running at a time: a worker verifies one run after
+ * another, so sharing one between side-by-side gates would queue a quick verification behind a
+ * slow one (a target without clock control waits its limiter out).
+ */
+export function sessionPool(): {
+  use<T>(run: (session: VerificationSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+} {
+  const all: VerificationSession[] = [];
+  const idle: VerificationSession[] = [];
   return {
-    next: () => sessions[turn++ % size]!,
+    async use(run) {
+      let session = idle.pop();
+      if (!session) {
+        session = openVerificationSession();
+        all.push(session);
+      }
+      try {
+        return await run(session);
+      } finally {
+        idle.push(session);
+      }
+    },
     close: async () => {
-      await Promise.all(sessions.map((session) => session.close()));
+      await Promise.all(all.map((session) => session.close()));
     },
   };
 }

@@ -30,7 +30,12 @@ async function burst(ctx: CheckContext): Promise<BurstOutcome> {
     try {
       await client.recoverPassword(email);
     } catch (error) {
-      if (rateLimitWaitMs(error) !== undefined) return { limited: error as ApiError, sent };
+      // The target's declared rejection status decides: ASP.NET's 503 often carries no Retry-After.
+      const reading = {
+        declaredStatus: ctx.target.options.rateLimit?.rejectStatus,
+        admittedBefore: sent > 1,
+      };
+      if (rateLimitWaitMs(error, reading) !== undefined) return { limited: error as ApiError, sent };
       if (!(error instanceof ApiError)) throw error;
       // Another refusal is not the limit; keep going.
     }
@@ -121,7 +126,8 @@ export const rateLimitChecks = [
         await client.recoverPassword(probeAddress(ctx));
       } catch (error) {
         ensure(
-          rateLimitWaitMs(error) === undefined,
+          rateLimitWaitMs(error, { declaredStatus: ctx.target.options.rateLimit?.rejectStatus }) ===
+            undefined,
           `after waiting the ${seconds} s Retry-After said, recover-password is still rate limited (${(error as ApiError).status}): Retry-After is too short`,
         );
       }
