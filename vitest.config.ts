@@ -3,6 +3,12 @@ import { defineConfig } from 'vitest/config';
 // The suites are vitest projects, chosen by name (`--project unit`), never by ignore globs.
 // Contracts share one pact file per endpoint and the Pact FFI per process, so they run in
 // forks with no file parallelism, as pact-js runs its own tests.
+//
+// vitest 4 runs the projects in groups (sequence.groupOrder), one group after another, and every
+// project of a group must have the same worker count. So projects pinned to one worker get
+// groups of their own: beside `unit` (default: cores − 1 workers) they would be refused on any
+// machine with more than two cores. An unnumbered one-worker project would run after every
+// numbered group — contracts after the verification that reads their pacts.
 export default defineConfig({
   test: {
     projects: [
@@ -22,9 +28,10 @@ export default defineConfig({
           include: ['contracts/**/*.pact.test.ts'],
           // Pact merges into existing files: each run starts from an empty reports/pacts/.
           globalSetup: ['contracts/global-setup.ts'],
-          // One fork at a time runs the files one after another.
+          // One fork at a time runs the files one after another, before anything reads the pacts.
           pool: 'forks',
           maxWorkers: 1,
+          sequence: { groupOrder: 1 },
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -35,7 +42,7 @@ export default defineConfig({
         test: {
           name: 'verification',
           include: ['contracts/**/*.verify.test.ts'],
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 3 },
           // The verifier runs in worker processes, one per test file, so the files may run side by side.
           pool: 'forks',
           testTimeout: 60_000,
@@ -52,6 +59,7 @@ export default defineConfig({
           pool: 'threads',
           maxWorkers: 1,
           isolate: false,
+          sequence: { groupOrder: 2 },
           maxConcurrency: 64,
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -63,7 +71,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 3 },
           pool: 'forks',
           testTimeout: 120_000,
           hookTimeout: 180_000,
@@ -76,7 +84,7 @@ export default defineConfig({
         test: {
           name: 'readings',
           include: ['readings/**/*.test.ts'],
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 3 },
           pool: 'forks',
           maxConcurrency: 4,
           testTimeout: 180_000,

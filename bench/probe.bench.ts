@@ -14,24 +14,26 @@ import { loadavg } from 'node:os';
 import type { ProbeResult } from '../load/lib/probe.ts';
 import { runProbe } from '../src/load/probe-driver.ts';
 import { type RunningReferenceApi, startReferenceApi } from '../src/reference-api/index.ts';
-import type { LimitsOptions } from '../src/reference-api/rate-limiter.ts';
+import type { LimitsInput, LimitsOptions } from '../src/reference-api/rate-limiter.ts';
 
 interface Setting {
   label: string;
-  limits: Partial<LimitsOptions> & { algorithm: LimitsOptions['algorithm']; permitLimit: number };
+  limits: LimitsInput & { algorithm: LimitsOptions['algorithm']; permitLimit: number };
   window: number;
   again?: boolean;
 }
 
+const fixed = (permitLimit: number, windowSeconds: number): Setting['limits'] => ({
+  algorithm: 'fixed-window',
+  permitLimit,
+  windowSeconds,
+});
+
+/** Every limiter reading the reference API serves (spec, ASP.NET section), on short windows. */
 const SETTINGS: Setting[] = [
-  { label: 'fixed 5/1s', limits: { algorithm: 'fixed-window', permitLimit: 5, windowSeconds: 1 }, window: 1 },
-  {
-    label: 'fixed 10/2s',
-    limits: { algorithm: 'fixed-window', permitLimit: 10, windowSeconds: 2 },
-    window: 2,
-    again: true,
-  },
-  { label: 'fixed 3/3s', limits: { algorithm: 'fixed-window', permitLimit: 3, windowSeconds: 3 }, window: 3 },
+  { label: 'fixed 5/1s', limits: fixed(5, 1), window: 1 },
+  { label: 'fixed 10/2s', limits: fixed(10, 2), window: 2, again: true },
+  { label: 'fixed 3/3s', limits: fixed(3, 3), window: 3 },
   {
     label: 'sliding 5/1s ×2',
     limits: { algorithm: 'sliding-window', permitLimit: 5, windowSeconds: 1, segmentsPerWindow: 2 },
@@ -44,9 +46,15 @@ const SETTINGS: Setting[] = [
     again: true,
   },
   {
-    label: 'sliding 3/3s ×3',
-    limits: { algorithm: 'sliding-window', permitLimit: 3, windowSeconds: 3, segmentsPerWindow: 3 },
-    window: 3,
+    label: 'sliding 6/2s ×5, no Retry-After',
+    limits: {
+      algorithm: 'sliding-window',
+      permitLimit: 6,
+      windowSeconds: 2,
+      segmentsPerWindow: 5,
+      retryAfter: 'none',
+    },
+    window: 2,
   },
   {
     label: 'bucket 5, +2/1s',
@@ -64,16 +72,43 @@ const SETTINGS: Setting[] = [
     limits: { algorithm: 'token-bucket', permitLimit: 4, tokensPerPeriod: 1, replenishmentPeriodSeconds: 3 },
     window: 3,
   },
+  { label: 'fixed 6/2s, 503', limits: { ...fixed(6, 2), rejectStatus: 503 }, window: 2 },
   {
-    label: 'fixed 5/2s, 503',
-    limits: { algorithm: 'fixed-window', permitLimit: 5, windowSeconds: 2, rejectStatus: 503 },
+    label: 'fixed 6/2s, 503, no body, no Retry-After (ASP.NET default)',
+    limits: { ...fixed(6, 2), rejectStatus: 503, rejectBody: false, retryAfter: 'none' },
+    window: 2,
+    again: true,
+  },
+  {
+    label: 'fixed 6/2s, Retry-After truncated',
+    limits: { ...fixed(6, 2), retryAfter: 'truncated' },
     window: 2,
   },
   {
-    label: 'fixed 5/2s, no Retry-After',
-    limits: { algorithm: 'fixed-window', permitLimit: 5, windowSeconds: 2, retryAfter: 'none' },
+    label: 'fixed 6/2s, Retry-After whole window',
+    limits: { ...fixed(6, 2), retryAfter: 'whole-window' },
     window: 2,
+    again: true,
   },
+  {
+    label: 'fixed 6/2s, 100 ms timer (drift)',
+    limits: { ...fixed(6, 2), replenishmentTimerMs: 100 },
+    window: 2.02,
+    again: true,
+  },
+  {
+    label: 'bucket 6, +3/2s, 100 ms timer, whole window',
+    limits: {
+      algorithm: 'token-bucket',
+      permitLimit: 6,
+      tokensPerPeriod: 3,
+      replenishmentPeriodSeconds: 2,
+      replenishmentTimerMs: 100,
+      retryAfter: 'whole-window',
+    },
+    window: 2.02,
+  },
+  { label: 'fixed 6/2s, queue 3', limits: { ...fixed(6, 2), queueLimit: 3 }, window: 2 },
 ];
 
 interface Row {

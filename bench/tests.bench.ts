@@ -7,7 +7,8 @@
  * wall time against its goal, the span of each vitest project inside the run, and the slowest
  * test files (wall time from queued to done, so imports and beforeAll hooks count).
  * `--only all` or `--only unit` runs one of the two; `--json FILE` overrides where the figures go
- * (default reports/bench/tests.json). Exit 1 when a test failed: a fast red run proves nothing.
+ * (default reports/bench/tests.json); `--max-workers N` sets the worker count of projects that set none, to
+ * try what a change to vitest.config.ts would give before making it. Exit 1 when a test failed: a fast red run proves nothing.
  *
  * Figures depend on whatever else runs on the machine; the load average is printed beside them.
  */
@@ -66,7 +67,7 @@ class TimingReporter implements Reporter {
   }
 }
 
-async function measure(run: RunName): Promise<{ figures: RunFigures; failed: boolean }> {
+async function measure(run: RunName, maxWorkers?: number): Promise<{ figures: RunFigures; failed: boolean }> {
   const timings = new TimingReporter();
   const loadBefore = loadavg()[0] ?? 0;
   const started = performance.now();
@@ -76,6 +77,8 @@ async function measure(run: RunName): Promise<{ figures: RunFigures; failed: boo
     run: true,
     watch: false,
     ...(run === 'unit' ? { project: ['unit'] } : {}),
+    // An experiment's override of every project's worker count (the config's own when absent).
+    ...(maxWorkers ? { maxWorkers } : {}),
     reporters: ['dot', timings],
   });
   await vitest.close();
@@ -115,7 +118,7 @@ const s = (seconds: number) => `${seconds.toFixed(1)} s`;
 function print(figures: RunFigures): void {
   const lines = [
     '',
-    `${figures.command}: ${s(figures.wallSeconds)} = ${figures.ratio.toFixed(2)} of the ${figures.goalSeconds} s goal ` +
+    `${figures.command}: ${s(figures.wallSeconds)} = ${figures.ratio.toFixed(2)} × the ${figures.goalSeconds} s goal ` +
       `(${figures.ok ? 'met' : 'NOT met'}; load average ${figures.loadBefore.toFixed(1)} → ${figures.loadAfter.toFixed(1)} on ${availableParallelism()} cores)`,
     '  project        span   files  (projects of one group run side by side)',
     ...figures.projects.map(
@@ -130,30 +133,38 @@ function print(figures: RunFigures): void {
   console.log(lines.join('\n'));
 }
 
-function parseArgs(argv: string[]): { runs: RunName[]; json: string } {
+interface Args {
+  runs: RunName[];
+  json: string;
+  maxWorkers?: number;
+}
+
+function parseArgs(argv: string[]): Args {
   let runs: RunName[] = ['all', 'unit'];
   let json = resolve(ROOT, 'reports/bench/tests.json');
+  let maxWorkers: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
     if (flag === '--only' && (value === 'all' || value === 'unit')) runs = [value];
     else if (flag === '--json' && value) json = resolve(value);
+    else if (flag === '--max-workers' && Number(value) >= 1) maxWorkers = Number(value);
     else {
       console.error(
-        `bench:tests: unknown argument ${JSON.stringify(flag)} — use --only all|unit, --json FILE`,
+        `bench:tests: unknown argument ${JSON.stringify(flag)} — use --only all|unit, --json FILE, --max-workers N`,
       );
       process.exit(2);
     }
     i += 1;
   }
-  return { runs, json };
+  return { runs, json, ...(maxWorkers ? { maxWorkers } : {}) };
 }
 
-const { runs, json } = parseArgs(process.argv.slice(2));
+const { runs, json, maxWorkers } = parseArgs(process.argv.slice(2));
 const results: RunFigures[] = [];
 let anyFailed = false;
 for (const run of runs) {
-  const { figures, failed } = await measure(run);
+  const { figures, failed } = await measure(run, maxWorkers);
   anyFailed ||= failed;
   results.push(figures);
 }

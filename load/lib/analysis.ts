@@ -8,63 +8,29 @@
  * each segment tick, the permits taken one window earlier; a token bucket adds a fixed number of
  * tokens every replenishment period. A "reset" is the moment a rejected client is admitted again.
  */
+import {
+  bracketReset,
+  DEFAULT_REJECT_STATUSES,
+  defaultMargin,
+  estimateWindow,
+  medianDuration,
+  type Observation,
+  type Reset,
+  type RetryAfterEvidence,
+  round3,
+  type Verdict,
+  type WindowEstimate,
+  waitedInQueue,
+} from './timeline.ts';
+
+export * from './timeline.ts';
 
 export type Algorithm = 'fixed-window' | 'sliding-window' | 'token-bucket' | 'unknown';
-
-export interface Observation {
-  /** When the server most likely handled the request, in ms (the midpoint of send and receive). */
-  t: number;
-  /** HTTP status; 0 when no response arrived. */
-  status: number;
-  /** The Retry-After header in seconds, when the response carried one. */
-  retryAfter?: number | undefined;
-  /** Round-trip time in ms; lets timing tolerances follow the network. */
-  durationMs?: number | undefined;
-}
-
-export type Verdict = 'admitted' | 'rejected' | 'error';
-
-/** ASP.NET's limiter rejects with 503 unless configured; most APIs configure 429. */
-export const DEFAULT_REJECT_STATUSES: readonly number[] = [429, 503];
 
 export interface AnalysisOptions {
   rejectStatuses?: readonly number[];
   /** Timing tolerance in ms; by default 25 ms plus half the median round trip. */
   marginMs?: number;
-}
-
-/** When a rejected client got in again: after `after`, by `by` (ms). */
-export interface Reset {
-  after: number;
-  by: number;
-  at: number;
-  /** Index (in the sorted timeline) of the admission that ended the rejections. */
-  admittedIndex: number;
-  retryAfter: RetryAfterEvidence | null;
-}
-
-export interface RetryAfterEvidence {
-  /** Earliest deadline any rejection announced (t + Retry-After). */
-  deadline: number;
-  /** A rejection arrived after an announced deadline: waiting as told is not enough. */
-  tooShort: boolean;
-  /** The client got in more than a second before an announced deadline: it asks for too long a wait. */
-  tooLong: boolean;
-  /** The announced deadlines cannot all be the rounded-up time to one reset. */
-  inconsistent: boolean;
-  /** true: admitted at the first try at or after the deadline; false: rejected after it; null: not tried. */
-  honoured: boolean | null;
-}
-
-export interface WindowEstimate {
-  seconds: number;
-  /** Bounds the evidence allows, in seconds. */
-  low: number;
-  high: number;
-  basis:
-    | 'consecutive resets'
-    | 'consecutive resets, window opened by the first request'
-    | 'first request to reset';
 }
 
 export interface RateLimitAnalysis {
@@ -109,6 +75,8 @@ interface Run {
 export function classify(timeline: readonly Observation[], rejectStatuses = DEFAULT_REJECT_STATUSES) {
   let rejectStatus: number | null = null;
   const sorted = [...timeline].sort((a, b) => a.t - b.t);
+  const median = medianDuration(sorted);
+  let previous: Verdict | undefined;
   const classified: Classified[] = sorted.map((o, index) => {
     if (rejectStatus === null && rejectStatuses.includes(o.status)) rejectStatus = o.status;
     const verdict: Verdict =
@@ -116,53 +84,16 @@ export function classify(timeline: readonly Observation[], rejectStatuses = DEFA
         ? 'rejected'
         : o.status === 0 || o.status >= 500 || rejectStatuses.includes(o.status)
           ? 'error'
-          : 'admitted';
+          : waitedInQueue(o, median, previous)
+            ? 'queued'
+            : 'admitted';
+    previous = verdict;
     return { ...o, index, verdict };
   });
   return { classified, rejectStatus: rejectStatus as number | null };
 }
 
-export function defaultMargin(timeline: readonly Observation[]): number {
-  const durations = timeline
-    .map((o) => o.durationMs)
-    .filter((d): d is number => typeof d === 'number' && Number.isFinite(d))
-    .sort((a, b) => a - b);
-  const median = durations.length ? (durations[Math.floor(durations.length / 2)] ?? 0) : 0;
-  return 25 + median / 2;
-}
-
-/** Brackets one reset from the rejections before it and the admission that ended them. */
-export function bracketReset(rejections: readonly Observation[], admitted: Observation, marginMs: number) {
-  const last = rejections[rejections.length - 1];
-  if (!last) throw new Error('bracketReset needs at least one rejection');
-  let after = last.t;
-  let by = admitted.t;
-  const withRa = rejections.filter((r) => typeof r.retryAfter === 'number' && r.retryAfter >= 0);
-  if (withRa.length === 0) return { after, by, retryAfter: null };
-
-  let deadline = Number.POSITIVE_INFINITY;
-  let floor = Number.NEGATIVE_INFINITY;
-  let tooShort = false;
-  for (const r of rejections) {
-    if (r.t > deadline + marginMs) tooShort = true;
-    if (typeof r.retryAfter === 'number' && r.retryAfter >= 0) {
-      deadline = Math.min(deadline, r.t + r.retryAfter * 1000);
-      floor = Math.max(floor, r.t + (r.retryAfter - 1) * 1000);
-    }
-  }
-  const tooLong = admitted.t < floor - marginMs;
-  const inconsistent = floor > deadline + marginMs;
-  const honoured = tooShort ? false : admitted.t >= deadline - marginMs ? true : null;
-  if (!tooShort && !tooLong && !inconsistent) {
-    // Retry-After is the rounded-up wait: the reset lies in (deadline - 1 s, deadline].
-    after = Math.max(after, floor);
-    by = Math.min(by, deadline);
-    if (after > by) after = by = (after + by) / 2;
-  }
-  return { after, by, retryAfter: { deadline, tooShort, tooLong, inconsistent, honoured } };
-}
-
-function findResets(classified: readonly Classified[], marginMs: number): Reset[] {
+function findResets(classified: readonly Classified[], marginMs: number, medianMs: number): Reset[] {
   const resets: Reset[] = [];
   let rejections: Classified[] = [];
   for (const o of classified) {
@@ -171,9 +102,22 @@ function findResets(classified: readonly Classified[], marginMs: number): Reset[
       rejections.push(o);
       continue;
     }
+    if (o.verdict === 'queued') {
+      // Held until a permit came back, then answered: the reset is when it left the queue.
+      const left = o.t + ((o.durationMs ?? 0) - medianMs) / 2;
+      resets.push({
+        after: left - marginMs,
+        by: left,
+        at: left - marginMs / 2,
+        admittedIndex: o.index,
+        retryAfter: null,
+      });
+      rejections = [];
+      continue;
+    }
     if (rejections.length > 0) {
-      const b = bracketReset(rejections, o, marginMs);
-      resets.push({ ...b, at: (b.after + b.by) / 2, admittedIndex: o.index });
+      const bracket = bracketReset(rejections, o, marginMs);
+      resets.push({ ...bracket, at: (bracket.after + bracket.by) / 2, admittedIndex: o.index });
       rejections = [];
     }
   }
@@ -185,10 +129,10 @@ function findRuns(classified: readonly Classified[], resets: readonly Reset[]): 
   let current: Run | undefined;
   for (const o of classified) {
     if (o.verdict === 'error') continue;
-    if (o.verdict === 'rejected') {
+    if (o.verdict === 'rejected' || o.verdict === 'queued') {
       if (current) current.complete = true;
       current = undefined;
-      continue;
+      if (o.verdict === 'rejected') continue;
     }
     if (!current) {
       current = { admitted: [], complete: false, reset: resets.find((r) => r.admittedIndex === o.index) };
@@ -197,93 +141,6 @@ function findRuns(classified: readonly Classified[], resets: readonly Reset[]): 
     current.admitted.push(o);
   }
   return runs;
-}
-
-interface Interval {
-  lo: number;
-  hi: number;
-}
-
-function intersect(a: Interval, b: Interval): Interval | null {
-  const lo = Math.max(a.lo, b.lo);
-  const hi = Math.min(a.hi, b.hi);
-  return lo <= hi ? { lo, hi } : null;
-}
-
-/** Whole numbers k ≥ 1 for which a span in [lo, hi] can be k windows of a size within `w`. */
-function feasibleMultiples(w: Interval, lo: number, hi: number): number[] {
-  const ks: number[] = [];
-  const from = Math.max(1, Math.ceil(lo / Math.max(w.hi, 1e-9) - 1e-9));
-  const to = w.lo > 0 ? Math.floor(hi / w.lo + 1e-9) : from;
-  for (let k = from; k <= Math.min(to, from + 50); k++) {
-    if (intersect(w, { lo: lo / k, hi: hi / k })) ks.push(k);
-  }
-  return ks;
-}
-
-/** Narrows `w` by a span of some whole number of windows, when only one number fits. */
-function narrowByMultiple(w: Interval, lo: number, hi: number): Interval {
-  const ks = feasibleMultiples(w, lo, hi);
-  if (ks.length !== 1) return w;
-  return intersect(w, { lo: lo / ks[0]!, hi: hi / ks[0]! }) ?? w;
-}
-
-/**
- * The window (or replenishment period) from the spacing of resets. Each reset is bracketed, so
- * each spacing is an interval; spacings spanning several windows count as several. When the
- * limiter opened its window with our first request, reset k also lies k windows after it — a
- * second, often tighter, reading used only where it agrees with the first.
- */
-export function estimateWindow(resets: readonly Reset[], firstT: number): WindowEstimate | null {
-  const toEstimate = (iv: Interval, basis: WindowEstimate['basis']): WindowEstimate => ({
-    seconds: (iv.lo + iv.hi) / 2000,
-    low: iv.lo / 1000,
-    high: iv.hi / 1000,
-    basis,
-  });
-  const first = resets[0];
-  if (!first) return null;
-  if (resets.length === 1) {
-    if (first.by <= firstT) return null;
-    return toEstimate(
-      { lo: Math.max(0, first.after - firstT), hi: first.by - firstT },
-      'first request to reset',
-    );
-  }
-  const spacings = resets.slice(1).map((r, i) => {
-    const prev = resets[i] as Reset;
-    return { lo: r.after - prev.by, hi: r.by - prev.after, mid: r.at - prev.at };
-  });
-  const base = spacings.filter((s) => s.mid > 0).sort((a, b) => a.hi - a.lo - (b.hi - b.lo))[0];
-  if (!base) return null;
-  let spacing: Interval = { lo: Math.max(0, base.lo), hi: base.hi };
-  for (const s of spacings) spacing = narrowByMultiple(spacing, s.lo, s.hi);
-  // Reset k (counting from the full burst) lies k windows after our first request when the
-  // limiter opened its window with it; resets before that burst say nothing about it.
-  let aligned: Interval | null = spacing;
-  let used = 0;
-  for (const r of resets) {
-    if (r.by <= firstT) continue;
-    const ks = feasibleMultiples(aligned, r.after - firstT, r.by - firstT);
-    if (ks.length === 0) {
-      aligned = null;
-      break;
-    }
-    used++;
-    if (ks.length === 1)
-      aligned = intersect(aligned, { lo: (r.after - firstT) / ks[0]!, hi: (r.by - firstT) / ks[0]! });
-    if (!aligned) break;
-  }
-  if (used === 0) aligned = null;
-  // The alignment reading is an assumption: it sharpens the estimate, but the bounds stay those
-  // that hold whatever the phase, so they never claim more than the resets show.
-  return aligned
-    ? {
-        ...toEstimate(aligned, 'consecutive resets, window opened by the first request'),
-        low: spacing.lo / 1000,
-        high: spacing.hi / 1000,
-      }
-    : toEstimate(spacing, 'consecutive resets');
 }
 
 /** Reads limit, window, algorithm and Retry-After behaviour from a timeline. */
@@ -295,7 +152,8 @@ export function analyzeTimeline(
   const marginMs = options.marginMs ?? defaultMargin(timeline);
   const notes: string[] = [];
   const unexpected = classified.filter((o) => o.verdict === 'error').length;
-  const firstRejection = classified.find((o) => o.verdict === 'rejected');
+  const firstRejection = classified.find((o) => o.verdict === 'rejected' || o.verdict === 'queued');
+  const queued = classified.filter((o) => o.verdict === 'queued');
   const retryAfterSent = classified.some((o) => o.verdict === 'rejected' && typeof o.retryAfter === 'number');
   const base: RateLimitAnalysis = {
     limit: null,
@@ -318,7 +176,13 @@ export function analyzeTimeline(
     return base;
   }
 
-  const resets = findResets(classified, marginMs);
+  const resets = findResets(classified, marginMs, medianDuration(classified));
+  if (queued.length > 0) {
+    const longest = Math.max(...queued.map((o) => o.durationMs ?? 0));
+    notes.push(
+      `queueing: ${queued.length} requests over the limit waited (up to ${round3(longest / 1000)} s) instead of being rejected`,
+    );
+  }
   const runs = findRuns(classified, resets);
   // The first complete run saw a full allowance: at the start of the timeline, or right after the
   // first reset when the window was already spent when we came.
@@ -335,6 +199,10 @@ export function analyzeTimeline(
     base.retryAfterCorrect = evidence.every((e) => !e.tooShort && !e.tooLong && !e.inconsistent);
     const honoured = evidence.map((e) => e.honoured);
     base.readmittedAfterRetryAfter = honoured.includes(false) ? false : honoured.includes(true) ? true : null;
+    if (evidence.some((e) => e.truncated))
+      notes.push(
+        'Retry-After is truncated to whole seconds: waiting as told can be up to a second too short',
+      );
   } else if (retryAfterSent) {
     notes.push('Retry-After was sent but the probe never got in again, so it was not checked');
   }
@@ -412,6 +280,20 @@ export function analyzeTimeline(
     limit = crossedAfter;
   }
   base.limit = limit;
+  // A run after a reset that got more than the limit ran through a reset nobody saw: the spacing
+  // to the next reset spans that many windows (a wait that skipped a whole window).
+  const windowsAfter = (i: number) => {
+    const run = runs.find((candidate) => candidate.reset === resets[i]);
+    return run && limit > 0 ? Math.max(1, Math.ceil(run.admitted.length / limit)) : 1;
+  };
+  if (resets.some((_, i) => windowsAfter(i) > 1)) {
+    const corrected = estimateWindow(resets, firstT, windowsAfter);
+    if (corrected) {
+      base.window = corrected;
+      base.windowSeconds = round3(corrected.seconds);
+      notes.push('a run got more than the limit: the wait after it skipped a whole window, counted as two');
+    }
+  }
   if (!second || !third || !window) {
     notes.push('too few resets to tell the algorithm');
     return base;
@@ -420,9 +302,9 @@ export function analyzeTimeline(
   // first segment; a fixed window gives back everything. So the gap between the first and second
   // admission of the run after the first reset decides which sliding windows are ruled out.
   const windowMs = window.seconds * 1000;
-  const a = second.admitted[0];
-  const b = second.admitted[1];
-  const gap = a && b ? b.t - a.t : 0;
+  const firstAfterReset = second.admitted[0];
+  const secondAfterReset = second.admitted[1];
+  const gap = firstAfterReset && secondAfterReset ? secondAfterReset.t - firstAfterReset.t : 0;
   const thirdCount = third.admitted.length;
   if (third.complete && thirdCount < limit) {
     if (gap >= windowMs / 8) base.algorithm = 'sliding-window';
@@ -445,8 +327,4 @@ export function analyzeTimeline(
     notes.push('with a limit of 1 a sliding window and a token bucket behave like a fixed window');
   }
   return base;
-}
-
-export function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -16,14 +16,10 @@
  * Cost: 2L + 2 requests plus about 8 polls, and about two windows of time when Retry-After is
  * sent. Without Retry-After the waits are found by polling at doubling intervals (best effort).
  */
-import {
-  type Algorithm,
-  analyzeTimeline,
-  DEFAULT_REJECT_STATUSES,
-  type Observation,
-  round3,
-  type Verdict,
-} from './analysis.ts';
+import { DEFAULT_REJECT_STATUSES, type Observation, type Verdict, waitedInQueue } from './analysis.ts';
+import { buildResult, type ProbeResult, type StopReason } from './probe-result.ts';
+
+export type { ProbeResult, RateLimitFindings, StopReason } from './probe-result.ts';
 
 export interface ProbeConfig {
   /** What is probed, for the report: a route name or a path. */
@@ -39,38 +35,6 @@ export interface ProbeConfig {
 }
 
 export const PROBE_DEFAULTS = { maxRequests: 100, maxSeconds: 600, maxErrors: 3 } as const;
-
-export type StopReason = 'complete' | 'request budget' | 'time budget' | 'errors';
-
-export interface RateLimitFindings {
-  endpoint: string;
-  limit: number | null;
-  windowSeconds: number | null;
-  rejectStatus: number | null;
-  retryAfterSeconds: number | null;
-  algorithm: Algorithm;
-  requestsSent: number;
-  found: boolean;
-  message: string;
-  tokensPerPeriod: number | null;
-  windowLowSeconds: number | null;
-  windowHighSeconds: number | null;
-  windowBasis: string | null;
-  retryAfterSent: boolean;
-  retryAfterCorrect: boolean | null;
-  readmittedAfterRetryAfter: boolean | null;
-  unexpectedResponses: number;
-  elapsedSeconds: number;
-  budget: { maxRequests: number; maxSeconds: number };
-  stoppedBecause: StopReason;
-  notes: string[];
-}
-
-export interface ProbeResult {
-  rateLimit: RateLimitFindings;
-  /** Every request: ms since the first one, status, Retry-After when sent. */
-  timeline: Array<{ t: number; status: number; retryAfter?: number }>;
-}
 
 export type ProbeStep =
   | { kind: 'send' }
@@ -120,9 +84,9 @@ interface ResetPlan {
 }
 
 function* send(): Gen<Observation> {
-  const o = yield { kind: 'send' };
-  if (!o) throw new Error('probe: a send was answered without an observation');
-  return o;
+  const response = yield { kind: 'send' };
+  if (!response) throw new Error('probe: a send was answered without an observation');
+  return response;
 }
 
 function* sendAt(ctx: Context, at: number): Gen<Observation> {
@@ -134,10 +98,11 @@ function* sendAt(ctx: Context, at: number): Gen<Observation> {
 function* burst(ctx: Context): Gen<{ admitted: Observation[]; rejection: Observation }> {
   const admitted: Observation[] = [];
   for (;;) {
-    const o = yield* send();
-    const v = ctx.verdict(o);
-    if (v === 'rejected') return { admitted, rejection: o };
-    if (v === 'admitted') admitted.push(o);
+    const response = yield* send();
+    const verdict = ctx.verdict(response);
+    // A queued answer came late instead of refused: the limit is reached all the same.
+    if (verdict === 'rejected' || verdict === 'queued') return { admitted, rejection: response };
+    if (verdict === 'admitted') admitted.push(response);
   }
 }
 
@@ -154,18 +119,36 @@ function* awaitReset(ctx: Context, rejections: readonly Observation[], plan: Res
   let floor = Number.NEGATIVE_INFINITY;
   let tight = true;
   let hint = plan.hint;
-  const absorb = (o: Observation) => {
-    if (o.t > deadline + ctx.margin()) {
-      // Rejected after the announced deadline: the header is too short to trust.
-      tight = false;
-      deadline = Number.POSITIVE_INFINITY;
+  /** 1 s once Retry-After proves truncated (ASP.NET's sample writes whole seconds rounded down). */
+  let truncation = 0;
+  const announced: Observation[] = [];
+  const bound = (rejection: Observation) => {
+    const seconds = rejection.retryAfter as number;
+    deadline = Math.min(deadline, rejection.t + seconds * 1000 + truncation);
+    if (tight) floor = Math.max(floor, rejection.t + (seconds - 1) * 1000 + truncation);
+  };
+  const absorb = (rejection: Observation) => {
+    // A rounded-up header never tells a refused client to come back at once: 0 means rounded down.
+    const saysNow = rejection.retryAfter === 0;
+    if (rejection.t > deadline + ctx.margin() || (saysNow && truncation === 0)) {
+      if (truncation === 0 && tight && rejection.t <= deadline + 1000 + ctx.margin()) {
+        // Rejected within a second after the announced deadline: whole seconds rounded down.
+        truncation = 1000;
+        deadline = Number.POSITIVE_INFINITY;
+        floor = Number.NEGATIVE_INFINITY;
+        for (const earlier of announced) bound(earlier);
+      } else {
+        // Rejected later still: the header is too short to trust.
+        tight = false;
+        deadline = Number.POSITIVE_INFINITY;
+      }
     }
-    if (typeof o.retryAfter === 'number' && o.retryAfter >= 0) {
-      deadline = Math.min(deadline, o.t + o.retryAfter * 1000);
-      if (tight) floor = Math.max(floor, o.t + (o.retryAfter - 1) * 1000);
+    if (typeof rejection.retryAfter === 'number' && rejection.retryAfter >= 0) {
+      announced.push(rejection);
+      bound(rejection);
     }
     if (floor > deadline + ctx.margin()) tight = false;
-    lo = Math.max(lo, o.t);
+    lo = Math.max(lo, rejection.t);
   };
   for (const r of rejections) absorb(r);
   let polls = 0;
@@ -173,23 +156,23 @@ function* awaitReset(ctx: Context, rejections: readonly Observation[], plan: Res
     const known: Interval = { lo: tight ? Math.max(lo, floor) : lo, hi: deadline };
     // The hint and a rounded-up Retry-After can disagree; ASP.NET's fixed window, for one,
     // announces a whole window. Then the hint is scanned and Retry-After only caps the wait.
-    let b = known;
+    let bracket = known;
     let trustFloor = tight;
     if (hint) {
       const inside = { lo: Math.max(lo, hint.lo), hi: Math.min(deadline, hint.hi) };
       if (inside.lo >= inside.hi) hint = undefined;
-      else if (known.lo < inside.hi) b = { lo: Math.max(inside.lo, known.lo), hi: inside.hi };
+      else if (known.lo < inside.hi) bracket = { lo: Math.max(inside.lo, known.lo), hi: inside.hi };
       else {
-        b = inside;
+        bracket = inside;
         trustFloor = false;
       }
     }
     const earliest = ctx.now() + ctx.lead() + 2;
     const left = plan.polls - polls;
     let at: number;
-    if (b.hi < Number.POSITIVE_INFINITY) {
-      const width = b.hi - b.lo;
-      const mid = (b.lo + b.hi) / 2;
+    if (bracket.hi < Number.POSITIVE_INFINITY) {
+      const width = bracket.hi - bracket.lo;
+      const mid = (bracket.lo + bracket.hi) / 2;
       // One second before the candidate is as informative as m seconds before, and late enough
       // that a Retry-After stuck at a whole window (ASP.NET's fixed window) contradicts itself.
       const wholeSeconds =
@@ -197,30 +180,30 @@ function* awaitReset(ctx: Context, rejections: readonly Observation[], plan: Res
       // With a hint and a deadline, the last poll is kept for the deadline, which is sure to
       // get in: a wrong hint then costs precision, never an extra request.
       const reserve = hint && known.hi < Number.POSITIVE_INFINITY ? 1 : 0;
-      const from = Math.max(b.lo, earliest);
+      const from = Math.max(bracket.lo, earliest);
       // Before scanning a hint, a rejection just ahead of it anchors the bracket's lower end.
-      const anchored = !hint || lo >= b.lo - 2 * ctx.margin();
+      const anchored = !hint || lo >= bracket.lo - 2 * ctx.margin();
       if (left <= 1) at = known.hi + ctx.margin();
-      else if (!anchored && left - reserve >= 2) at = b.lo - ctx.margin();
-      else if (width <= plan.targetMs) at = b.hi + ctx.margin();
+      else if (!anchored && left - reserve >= 2) at = bracket.lo - ctx.margin();
+      else if (width <= plan.targetMs) at = bracket.hi + ctx.margin();
       else if (wholeSeconds >= 1) at = mid - wholeSeconds * 1000;
-      else at = from + (b.hi + (reserve ? ctx.margin() : 0) - from) / Math.max(1, left - reserve);
-      if (!Number.isFinite(at)) at = b.hi + ctx.margin();
+      else at = from + (bracket.hi + (reserve ? ctx.margin() : 0) - from) / Math.max(1, left - reserve);
+      if (!Number.isFinite(at)) at = bracket.hi + ctx.margin();
     } else {
       const elapsed = Math.max(0, lo - plan.anchor);
       at = Math.max(lo + plan.minStepMs, plan.anchor + 2 * elapsed);
     }
-    const o = yield* sendAt(ctx, Math.max(at, earliest));
+    const response = yield* sendAt(ctx, Math.max(at, earliest));
     polls++;
-    const v = ctx.verdict(o);
-    if (v === 'admitted') {
+    const verdict = ctx.verdict(response);
+    if (verdict === 'admitted' || verdict === 'queued') {
       // In before the announced earliest moment: the header asks for too long a wait.
-      if (o.t < floor - ctx.margin()) tight = false;
-      return { admission: o, after: tight ? Math.max(lo, floor) : lo, by: o.t };
+      if (response.t < floor - ctx.margin()) tight = false;
+      return { admission: response, after: tight ? Math.max(lo, floor) : lo, by: response.t };
     }
-    if (v === 'rejected') {
-      if (hint && o.t >= hint.hi) hint = undefined;
-      absorb(o);
+    if (verdict === 'rejected') {
+      if (hint && response.t >= hint.hi) hint = undefined;
+      absorb(response);
     }
   }
 }
@@ -230,7 +213,7 @@ function* strategy(ctx: Context): Gen<StopReason> {
   let spentBefore = 0;
   if (opening.admitted.length === 0) {
     // The window was already spent when we came: wait it out, then count a whole window.
-    const r0 = yield* awaitReset(ctx, [opening.rejection], {
+    const refill = yield* awaitReset(ctx, [opening.rejection], {
       polls: 1,
       targetMs: Number.POSITIVE_INFINITY,
       anchor: opening.rejection.t,
@@ -238,7 +221,7 @@ function* strategy(ctx: Context): Gen<StopReason> {
     });
     spentBefore = ctx.spent() - 1;
     const more = yield* burst(ctx);
-    opening = { admitted: [r0.admission, ...more.admitted], rejection: more.rejection };
+    opening = { admitted: [refill.admission, ...more.admitted], rejection: more.rejection };
   }
   const limit = opening.admitted.length;
   const tFirst = (opening.admitted[0] as Observation).t;
@@ -254,7 +237,7 @@ function* strategy(ctx: Context): Gen<StopReason> {
   // but three: the group-b timing below needs it known to a quarter of the window, and the
   // next reset is predicted from this one.
   const polls = softBudget - ctx.spent() - limit - 1;
-  const r1 = yield* awaitReset(ctx, [opening.rejection], {
+  const firstReset = yield* awaitReset(ctx, [opening.rejection], {
     polls: hasRetryAfter ? Math.max(2, polls - 3) : Number.POSITIVE_INFINITY,
     targetMs: Math.max(20, 0.01 * guess),
     anchor: tFirst,
@@ -266,15 +249,15 @@ function* strategy(ctx: Context): Gen<StopReason> {
   // has more) yet before the fixed window that opened at the reset can end. The window lies
   // between the two readings of "first request to reset"; when the reset is known too loosely
   // for either, take the rest at once and leave the algorithm open.
-  const shortest = r1.after - tFirst;
-  const longest = r1.by - tFirst;
+  const shortest = firstReset.after - tFirst;
+  const longest = firstReset.by - tFirst;
   // Group b takes about L round trips at today's pace; the first burst may have paid a cold start.
   const restMs = Math.min(burstMs, limit * 2 * ctx.lead());
-  const latestB = r1.after + shortest - restMs - 2 * ctx.margin();
+  const latestRest = firstReset.after + shortest - restMs - 2 * ctx.margin();
   for (const fraction of [0.5, 1 / 3]) {
-    const earliestB = r1.by + fraction * longest;
-    if (earliestB < latestB) {
-      const at = earliestB + 0.6 * (latestB - earliestB);
+    const earliestRest = firstReset.by + fraction * longest;
+    if (earliestRest < latestRest) {
+      const at = earliestRest + 0.6 * (latestRest - earliestRest);
       if (at > ctx.now() + ctx.lead()) yield { kind: 'wait', until: at - ctx.lead() };
       break;
     }
@@ -286,16 +269,16 @@ function* strategy(ctx: Context): Gen<StopReason> {
   // wait from our first request when the limiter opened its window with it.
   const lastTaken = (opening.admitted[opening.admitted.length - 1] as Observation).t;
   const hint: Interval = {
-    lo: 2 * r1.after - lastTaken - ctx.margin(),
-    hi: 2 * r1.by - tFirst + ctx.margin(),
+    lo: 2 * firstReset.after - lastTaken - ctx.margin(),
+    hi: 2 * firstReset.by - tFirst + ctx.margin(),
   };
   yield* awaitReset(ctx, [rest.rejection], {
     // Without Retry-After the first reset is known to a factor of two; six polls across the
     // predicted spot still bring the window to a few per cent (the 2L + 10 promise needs the header).
     polls: Math.max(hasRetryAfter ? 2 : 6, softBudget - ctx.spent() - 1),
-    targetMs: Math.max(10, 0.02 * ((r1.after + r1.by) / 2 - tFirst)),
+    targetMs: Math.max(10, 0.02 * ((firstReset.after + firstReset.by) / 2 - tFirst)),
     hint,
-    anchor: r1.admission.t,
+    anchor: firstReset.admission.t,
     minStepMs: Math.max(50, 2 * burstMs),
   });
   // One more right after the reset: a fixed window admits it, a sliding window gave back only
@@ -314,6 +297,7 @@ export function createProbe(config: ProbeConfig): Probe {
   const verdicts = new Map<Observation, Verdict>();
   const halfTrips: number[] = [];
   let rejectStatus: number | undefined;
+  let previousVerdict: Verdict | undefined;
   let errors = 0;
   let clock = 0;
   let start: number | undefined;
@@ -391,8 +375,11 @@ export function createProbe(config: ProbeConfig): Probe {
               observation.status >= 500 ||
               rejectStatuses.includes(observation.status)
             ? 'error'
-            : 'admitted';
+            : waitedInQueue(observation, 2 * ctx.lead(), previousVerdict)
+              ? 'queued'
+              : 'admitted';
       verdicts.set(observation, verdict);
+      previousVerdict = verdict;
       if (verdict === 'error') errors++;
       if (errors >= maxErrors) {
         finish('errors');
@@ -400,61 +387,5 @@ export function createProbe(config: ProbeConfig): Probe {
       }
       current = gen.next(observation);
     },
-  };
-}
-
-function buildResult(
-  endpoint: string,
-  timeline: readonly Observation[],
-  rejectStatuses: readonly number[],
-  stoppedBecause: StopReason,
-  maxRequests: number,
-  maxSeconds: number,
-): ProbeResult {
-  const analysis = analyzeTimeline(timeline, { rejectStatuses });
-  const first = timeline[0];
-  const t0 = first ? first.t - (first.durationMs ?? 0) / 2 : 0;
-  const last = timeline[timeline.length - 1];
-  const found = analysis.limit !== null;
-  const notes = [...analysis.notes];
-  if (stoppedBecause === 'errors')
-    notes.push(`stopped after ${analysis.unexpected} unexpected responses (5xx or none)`);
-  if (stoppedBecause === 'request budget' || stoppedBecause === 'time budget') {
-    notes.push(`stopped by the ${stoppedBecause} (${maxRequests} requests, ${maxSeconds} s)`);
-  }
-  return {
-    rateLimit: {
-      endpoint,
-      limit: analysis.limit,
-      windowSeconds: analysis.windowSeconds,
-      rejectStatus: analysis.rejectStatus,
-      retryAfterSeconds: analysis.retryAfterSeconds,
-      algorithm: analysis.algorithm,
-      requestsSent: timeline.length,
-      found,
-      message: found
-        ? `${analysis.limit} requests per ${analysis.windowSeconds ?? '?'} s (${analysis.algorithm})`
-        : 'no limit found within budget',
-      tokensPerPeriod: analysis.tokensPerPeriod,
-      windowLowSeconds: analysis.window ? round3(analysis.window.low) : null,
-      windowHighSeconds: analysis.window ? round3(analysis.window.high) : null,
-      windowBasis: analysis.window?.basis ?? null,
-      retryAfterSent: analysis.retryAfterSent,
-      retryAfterCorrect: analysis.retryAfterCorrect,
-      readmittedAfterRetryAfter: analysis.readmittedAfterRetryAfter,
-      unexpectedResponses: analysis.unexpected,
-      elapsedSeconds: last ? round3((last.t + (last.durationMs ?? 0) / 2 - t0) / 1000) : 0,
-      budget: { maxRequests, maxSeconds },
-      stoppedBecause,
-      notes,
-    },
-    timeline: timeline.map((o) => {
-      const entry: { t: number; status: number; retryAfter?: number } = {
-        t: Math.round(o.t - t0),
-        status: o.status,
-      };
-      if (typeof o.retryAfter === 'number') entry.retryAfter = o.retryAfter;
-      return entry;
-    }),
   };
 }

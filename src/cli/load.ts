@@ -69,6 +69,10 @@ export const register: RegisterCommand = (program, setExitCode) => {
         cwd: process.cwd(),
         log: (line) => process.stderr.write(`facilioo-auth load: ${line}\n`),
       });
+      if (flags.writeRunConfig) {
+        setExitCode(code);
+        return;
+      }
       // The k6 run is a run of its own: its thresholds and latencies appear in its run's page only.
       const loadDir = resolve('reports', 'load');
       const loadFiles = await loadFilesSince(loadDir, started - 1_000);

@@ -9,6 +9,7 @@ import { PROBE_DEFAULTS } from '../../load/lib/probe.ts';
 import { runProbe } from '../load/probe-driver.ts';
 import { EMBEDDED_LIMITS, refuseProduction } from '../load/run.ts';
 import { beforeRun, GUARD_FLAGS } from '../preflight/index.ts';
+import { type RejectStatus, rejectStatusesFor } from '../rate-limit/index.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
 import { toProbe } from '../report/inputs.ts';
 import { probeReport, reportsRootOf, writeRun } from '../report/runs.ts';
@@ -45,6 +46,7 @@ export const register: RegisterCommand = (program, setExitCode) => {
       let runTarget = { name: 'embedded', baseUrl: '' };
       let baseUrl: string;
       let paths: Record<string, string> | undefined;
+      let declaredStatus: RejectStatus | undefined;
       // A target that stops answering ends each request after its bound, never the probe.
       let timeoutMs: number | undefined;
       let close = async () => {};
@@ -55,6 +57,7 @@ export const register: RegisterCommand = (program, setExitCode) => {
         await beforeRun(target, { ...guard, allowDestructive: true });
         baseUrl = target.baseUrl;
         paths = target.paths;
+        declaredStatus = target.options.rateLimit?.rejectStatus;
         runTarget = { name: target.name, baseUrl };
         timeoutMs = target.options.requestTimeoutSeconds * 1000;
       } else {
@@ -73,6 +76,8 @@ export const register: RegisterCommand = (program, setExitCode) => {
           baseUrl,
           endpoint: flags.endpoint,
           ...(paths ? { paths } : {}),
+          // A declared rejection status is the only one; else 429 or 503, whichever comes first.
+          rejectStatuses: rejectStatusesFor(declaredStatus),
           maxRequests,
           maxSeconds,
           ...(timeoutMs === undefined ? {} : { timeoutMs }),

@@ -15,6 +15,7 @@ import { redactText } from '../redact/index.ts';
 import { DEFAULT_OPTIONS, DEFAULT_PATHS, DEFAULT_PROTECTED_PATH, type RouteName } from '../target/types.ts';
 import { type ApiResponse, apiResponse, parseTokenPair, recoveryCodeValue } from './bodies.ts';
 import { RefreshFailedError } from './errors.ts';
+import type { RejectionReading } from './rate-limit.ts';
 import { RefreshCoordinator } from './refresh.ts';
 import type { TokenPair, TokenStore } from './token-store.ts';
 import { type Call, type Exchange, Transport } from './transport.ts';
@@ -41,8 +42,14 @@ export interface AuthClientOptions {
   dispatcher?: Dispatcher;
   /** Called once per HTTP attempt, already redacted. Exceptions it throws are ignored. */
   onExchange?: (exchange: Exchange) => void;
-  /** On 429, or 503 with Retry-After, wait and retry while the total wait stays within the bound. Default 0: off. */
+  /** On a rate-limit rejection (see `rejection`), wait and retry while the total wait stays within the bound. Default 0: off. */
   rateLimit?: { maxTotalWaitMs: number };
+  /**
+   * How the target's limiter rejects (src/rate-limit): its declared status, and the routes that
+   * admitted requests before (a bare 503 after admissions is the limiter, not an outage).
+   * Default: 429, or 503 with Retry-After.
+   */
+  rejection?: RejectionReading;
 }
 
 export interface LoginInput {
@@ -86,6 +93,7 @@ export class AuthClient {
       dispatcher: options.dispatcher,
       onExchange: options.onExchange,
       maxRateLimitWaitMs: options.rateLimit?.maxTotalWaitMs,
+      rejection: options.rejection,
     });
     this.#refreshes = new RefreshCoordinator(this.tokenStore, (token) => this.#refreshWith(token));
   }
@@ -102,7 +110,7 @@ export class AuthClient {
       password: input.password,
       skipMultiFactorAuthentication: input.skipMultiFactorAuthentication ?? true,
     };
-    const response = await this.#anonymous({ method: 'POST', path: this.paths.login, route: 'login', body });
+    const response = await this.#anonymous(this.#route('POST', 'login', body));
     const pair = parseTokenPair(response, 'either');
     await this.tokenStore.save(pair);
     return pair;
@@ -128,12 +136,7 @@ export class AuthClient {
   }
 
   async recoverPassword(email: string): Promise<ApiResponse> {
-    return this.#anonymous({
-      method: 'POST',
-      path: this.paths.recoverPassword,
-      route: 'recoverPassword',
-      body: { email },
-    });
+    return this.#anonymous(this.#route('POST', 'recoverPassword', { email }));
   }
 
   async changePasswordWithRecoveryCode(input: {
@@ -141,26 +144,14 @@ export class AuthClient {
     password: string;
     recoveryCode: string | number;
   }): Promise<ApiResponse> {
-    return this.#anonymous({
-      method: 'PUT',
-      path: this.paths.changePasswordWithRecoveryCode,
-      route: 'changePasswordWithRecoveryCode',
-      body: {
-        email: input.email,
-        password: input.password,
-        recoveryCode: recoveryCodeValue(input.recoveryCode, this.#recoveryCodeType),
-      },
-    });
+    const recoveryCode = recoveryCodeValue(input.recoveryCode, this.#recoveryCodeType);
+    const body = { email: input.email, password: input.password, recoveryCode };
+    return this.#anonymous(this.#route('PUT', 'changePasswordWithRecoveryCode', body));
   }
 
   /** Authenticated: a 401 refreshes the pair once and retries once. */
   async unblockRecoveryCode(email: string): Promise<ApiResponse> {
-    return this.#authorized({
-      method: 'POST',
-      path: this.paths.unblockRecoveryCode,
-      route: 'unblockRecoveryCode',
-      body: { email },
-    });
+    return this.#authorized(this.#route('POST', 'unblockRecoveryCode', { email }));
   }
 
   /** An authenticated call to any path under the base URL; a 401 refreshes once and retries once. */
@@ -180,6 +171,10 @@ export class AuthClient {
     return this.request<T>('GET', this.protectedPath);
   }
 
+  #route(method: string, route: RouteName, body?: unknown): Call {
+    return { method, path: this.paths[route], route, ...(body === undefined ? {} : { body }) };
+  }
+
   async #anonymous(call: Call): Promise<ApiResponse> {
     return apiResponse(await this.#transport.send(call));
   }
@@ -195,11 +190,10 @@ export class AuthClient {
   }
 
   async #refreshWith(refreshToken: string): Promise<TokenPair> {
-    const where = { method: 'POST', path: this.paths.refresh, route: 'refresh' } as const;
-    const call: Call =
+    const call =
       this.#refreshTokenIn === 'bearer'
-        ? { ...where, bearer: refreshToken }
-        : { ...where, body: { refreshToken } };
+        ? { ...this.#route('POST', 'refresh'), bearer: refreshToken }
+        : this.#route('POST', 'refresh', { refreshToken });
     const pair = parseTokenPair(await this.#anonymous(call), this.#refreshTokenShape);
     // Durable before anyone retries with it: the old refresh token is already spent.
     await this.tokenStore.save(pair);

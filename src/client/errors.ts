@@ -174,6 +174,43 @@ export class TransportError extends AuthClientError {
   }
 }
 
+/** undici's error codes (and our own timers' timeout codes), in words a user can act on. */
+const TRANSPORT_CODES: Record<string, { kind: TransportErrorKind; what: (timeoutMs: number) => string }> = {
+  UND_ERR_HEADERS_TIMEOUT: { kind: 'timeout', what: (ms) => `no response headers within ${ms} ms` },
+  UND_ERR_BODY_TIMEOUT: {
+    kind: 'timeout',
+    what: (ms) => `the response body did not complete within ${ms} ms`,
+  },
+  UND_ERR_CONNECT_TIMEOUT: { kind: 'timeout', what: () => 'could not connect in time' },
+  UND_ERR_SOCKET: { kind: 'connection', what: () => 'the connection closed before a complete response' },
+  ECONNRESET: { kind: 'connection', what: () => 'the connection was reset' },
+  EPIPE: { kind: 'connection', what: () => 'the connection was reset' },
+  ECONNREFUSED: { kind: 'connection', what: () => 'connection refused — is the server running?' },
+  ENOTFOUND: { kind: 'connection', what: () => 'host not found' },
+  EAI_AGAIN: { kind: 'connection', what: () => 'host not found (DNS lookup failed)' },
+};
+
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The TransportError for a request that got no usable answer, from the code that explains why. */
+export function transportFailure(
+  request: FailedRequest,
+  code: string | undefined,
+  error: unknown,
+  timeoutMs: number,
+): TransportError {
+  const known = TRANSPORT_CODES[code ?? ''];
+  return new TransportError({
+    request,
+    kind: known?.kind ?? 'connection',
+    what: known?.what(timeoutMs) ?? `the request failed: ${(error as Error)?.message ?? String(error)}`,
+    cause: error,
+  });
+}
+
 /**
  * A refresh triggered by a 401 did not produce a new token pair. Every caller waiting on that
  * refresh receives this same instance; `cause` is the ApiError or TransportError of the refresh

@@ -3,6 +3,7 @@
  * the same way (routes, token placement, code type, request timeout) — the consumer contracts
  * too, which configure the client from the readings they are written for.
  */
+import { routeHistoryOf } from '../rate-limit/index.ts';
 import type { Readings } from '../target/readings.ts';
 import type { Target } from '../target/types.ts';
 import type { AuthClientOptions } from './auth-client.ts';
@@ -25,5 +26,9 @@ export function clientOptionsFor(target: Target): AuthClientOptions {
       protectedPath: target.protectedPath,
     }),
     timeoutMs: target.options.requestTimeoutSeconds * 1000,
+    rejection: {
+      declaredStatus: target.options.rateLimit?.rejectStatus,
+      history: routeHistoryOf(target),
+    },
   };
 }

@@ -4,18 +4,29 @@
  * test as plain functions.
  */
 
+import {
+  isRateLimitRejection,
+  parseRetryAfter as parseRetryAfterSeconds,
+  type RejectStatus,
+  type RouteHistory,
+} from '../rate-limit/index.ts';
+
 /** Backoff for a rate-limited answer without Retry-After: 250 ms, 500 ms, 1 s, ... */
 const BACKOFF_BASE_MS = 250;
 /** Every wait counts at least this much, so `Retry-After: 0` forever still ends at the bound. */
 export const MIN_RATE_LIMIT_WAIT_MS = 50;
 
-/** Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3); milliseconds from `now`. */
+/** Retry-After (src/rate-limit's one reading) in milliseconds from `now`. */
 export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (text === undefined || text.trim() === '') return undefined;
-  if (/^\s*\d+\s*$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const seconds = parseRetryAfterSeconds(value, now);
+  return seconds === undefined ? undefined : seconds * 1000;
+}
+
+/** What the client knows of the target's limiter (src/rate-limit's verdict needs it). */
+export interface RejectionReading {
+  declaredStatus?: RejectStatus | undefined;
+  /** Routes the target admitted requests on; shared by every client of one target. */
+  history?: RouteHistory | undefined;
 }
 
 /**
@@ -26,9 +37,16 @@ export function rateLimitWaitMs(
   answer: { status: number; headers: Record<string, string | string[]> },
   attempt: number,
   now = Date.now(),
+  reading: RejectionReading & { route?: string | undefined } = {},
 ): number | undefined {
   const retryAfter = parseRetryAfter(answer.headers['retry-after'], now);
-  // ASP.NET's limiter answers 503 unless configured for 429; a 503 without Retry-After is an outage.
-  if (answer.status !== 429 && !(answer.status === 503 && retryAfter !== undefined)) return undefined;
+  // ASP.NET's limiter answers 503 unless configured for 429: src/rate-limit tells it from an outage.
+  const limited = isRateLimitRejection({
+    status: answer.status,
+    retryAfterSeconds: retryAfter === undefined ? undefined : retryAfter / 1000,
+    declaredStatus: reading.declaredStatus,
+    admittedBefore: reading.route !== undefined && reading.history?.hasAdmitted(reading.route),
+  });
+  if (!limited) return undefined;
   return Math.max(MIN_RATE_LIMIT_WAIT_MS, retryAfter ?? BACKOFF_BASE_MS * 2 ** attempt);
 }

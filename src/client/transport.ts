@@ -17,8 +17,8 @@ import {
   registerSecretsIn,
 } from '../redact/index.ts';
 import type { RouteName } from '../target/types.ts';
-import { type FailedRequest, TransportError, type TransportErrorKind } from './errors.ts';
-import { rateLimitWaitMs } from './rate-limit.ts';
+import { errorCode, type FailedRequest, type TransportError, transportFailure } from './errors.ts';
+import { type RejectionReading, rateLimitWaitMs } from './rate-limit.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -73,22 +73,9 @@ export interface TransportOptions {
   onExchange?: ((exchange: Exchange) => void) | undefined;
   /** Total time rate-limited answers may be waited out per call; 0 throws them at once. */
   maxRateLimitWaitMs?: number | undefined;
+  /** The target's limiter reading: which answers are its rejections (src/rate-limit). */
+  rejection?: RejectionReading | undefined;
 }
-
-const TRANSPORT_CODES: Record<string, { kind: TransportErrorKind; what: (timeoutMs: number) => string }> = {
-  UND_ERR_HEADERS_TIMEOUT: { kind: 'timeout', what: (ms) => `no response headers within ${ms} ms` },
-  UND_ERR_BODY_TIMEOUT: {
-    kind: 'timeout',
-    what: (ms) => `the response body did not complete within ${ms} ms`,
-  },
-  UND_ERR_CONNECT_TIMEOUT: { kind: 'timeout', what: () => 'could not connect in time' },
-  UND_ERR_SOCKET: { kind: 'connection', what: () => 'the connection closed before a complete response' },
-  ECONNRESET: { kind: 'connection', what: () => 'the connection was reset' },
-  EPIPE: { kind: 'connection', what: () => 'the connection was reset' },
-  ECONNREFUSED: { kind: 'connection', what: () => 'connection refused — is the server running?' },
-  ENOTFOUND: { kind: 'connection', what: () => 'host not found' },
-  EAI_AGAIN: { kind: 'connection', what: () => 'host not found (DNS lookup failed)' },
-};
 
 /** A failed request with the undici-style code that explains it (our own timers set the timeout codes). */
 class Failure {
@@ -96,11 +83,6 @@ class Failure {
     readonly code: string | undefined,
     readonly error: unknown,
   ) {}
-}
-
-function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 function parseJson(text: string): { json: unknown; jsonError: boolean } {
@@ -119,6 +101,7 @@ export class Transport {
   readonly #ownsDispatcher: boolean;
   readonly #timeoutMs: number;
   readonly #maxRateLimitWaitMs: number;
+  readonly #rejection: RejectionReading;
   readonly #onExchange: ((exchange: Exchange) => void) | undefined;
 
   /** `base` is an http(s) URL; its path is a prefix for every call's path. */
@@ -127,6 +110,7 @@ export class Transport {
     this.#basePath = base.pathname.replace(/\/+$/, '');
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 0;
+    this.#rejection = options.rejection ?? {};
     this.#onExchange = options.onExchange;
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher = options.dispatcher ?? new Pool(this.#origin);
@@ -152,7 +136,12 @@ export class Transport {
     let waitedMs = 0;
     for (let attempt = 0; ; attempt++) {
       const { raw, exchange } = await this.#attempt(call);
-      const wait = this.#maxRateLimitWaitMs > 0 ? rateLimitWaitMs(raw, attempt) : undefined;
+      const route = call.route ?? call.path;
+      const reading = { ...this.#rejection, route };
+      const limited = rateLimitWaitMs(raw, attempt, Date.now(), reading);
+      // Every other answer below 500 shows the route admitting: a later bare 503 there is the limiter.
+      if (limited === undefined && raw.status < 500) this.#rejection.history?.admitted(route);
+      const wait = this.#maxRateLimitWaitMs > 0 ? limited : undefined;
       if (wait === undefined || waitedMs + wait > this.#maxRateLimitWaitMs) {
         this.#emit(exchange);
         return raw;
@@ -265,13 +254,6 @@ export class Transport {
 
   #transportError(request: FailedRequest, caught: unknown): TransportError {
     const failure = caught instanceof Failure ? caught : new Failure(errorCode(caught), caught);
-    const known = TRANSPORT_CODES[failure.code ?? ''];
-    const message = (failure.error as Error)?.message ?? String(failure.error);
-    return new TransportError({
-      request,
-      kind: known?.kind ?? 'connection',
-      what: known?.what(this.#timeoutMs) ?? `the request failed: ${message}`,
-      cause: failure.error,
-    });
+    return transportFailure(request, failure.code, failure.error, this.#timeoutMs);
   }
 }

@@ -69,3 +69,31 @@ export function isRateLimitRejection(input: RejectionInput): boolean {
 export function rejectStatusesFor(declaredStatus: RejectStatus | undefined): RejectStatus[] {
   return declaredStatus === undefined ? [...REJECT_STATUSES] : [declaredStatus];
 }
+
+/**
+ * Which routes a target has admitted requests on during this run: the "admitted, then refused"
+ * shape that tells a limiter's bare 503 from an outage. Shared by every client of one target.
+ */
+export class RouteHistory {
+  readonly #admitted = new Set<string>();
+
+  admitted(route: string): void {
+    this.#admitted.add(route);
+  }
+
+  hasAdmitted(route: string): boolean {
+    return this.#admitted.has(route);
+  }
+}
+
+const histories = new WeakMap<object, RouteHistory>();
+
+/** The one history per target object (a run resolves its target once). */
+export function routeHistoryOf(target: object): RouteHistory {
+  let history = histories.get(target);
+  if (!history) {
+    history = new RouteHistory();
+    histories.set(target, history);
+  }
+  return history;
+}

@@ -1,23 +1,12 @@
 // `facilioo-auth inspect-token` reports the seed token's documented facts as JSON without echoing
 // the token, exits 2 on anything the user must fix, and exits 1 under --require-valid only.
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  faciliooClaims,
-  json,
-  type RsaKeyPair,
-  rsaKeyPair,
-  SEED_KEY_FILES,
-  SEED_TOKEN_FILE,
-  signToken,
-  startServer,
-  tempDir,
-} from '../jwt/support.ts';
+import * as jwt from '../jwt/support.ts';
 import { runCli, spawnCli } from './run-cli.ts';
 
-const seedToken = (await readFile(SEED_TOKEN_FILE, 'utf8')).trim();
+const seedToken = jwt.SEED_TOKEN;
 const seedSignature = seedToken.split('.')[2] ?? '';
-const keyFlags = SEED_KEY_FILES.flatMap((file) => ['--key', file]);
+const keyFlags = jwt.SEED_KEY_FILES.flatMap((file) => ['--key', file]);
 
 /** In this process: what `main()` prints and returns is all these tests need. */
 const run = (args: string[], stdin?: string) =>
@@ -69,18 +58,18 @@ describe.concurrent('the seed token, through the real binary', () => {
 });
 
 describe('a token signed by a configured key', () => {
-  let pair: RsaKeyPair;
-  let files: Awaited<ReturnType<typeof tempDir>>;
+  let pair: jwt.RsaKeyPair;
+  let files: Awaited<ReturnType<typeof jwt.tempDir>>;
 
   beforeAll(async () => {
-    pair = rsaKeyPair();
-    files = await tempDir();
+    pair = jwt.rsaKeyPair();
+    files = await jwt.tempDir();
   });
   afterAll(() => files.remove());
 
   test('--require-valid exits 0 when it is in its window and a --key file verified it', async () => {
     const keyFile = await files.write('mine.pem', pair.spkiPem);
-    const token = await signToken(pair.privateKey, faciliooClaims());
+    const token = await jwt.signToken(pair.privateKey, jwt.faciliooClaims());
     const result = await run([token, ...keyFlags, '--key', keyFile, '--require-valid']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -88,13 +77,16 @@ describe('a token signed by a configured key', () => {
   });
 
   test('--jwks takes the keys from a JWK set URL', async () => {
-    const server = await startServer((_req, res) =>
-      json(res, 200, {
-        keys: [rsaKeyPair().publicKey.export({ format: 'jwk' }), pair.publicKey.export({ format: 'jwk' })],
+    const server = await jwt.startServer((_req, res) =>
+      jwt.json(res, 200, {
+        keys: [
+          jwt.rsaKeyPair().publicKey.export({ format: 'jwk' }),
+          pair.publicKey.export({ format: 'jwk' }),
+        ],
       }),
     );
     try {
-      const token = await signToken(pair.privateKey, faciliooClaims());
+      const token = await jwt.signToken(pair.privateKey, jwt.faciliooClaims());
       const result = await run(['-', '--jwks', `${server.url}/jwks`], token);
       expect(result.code).toBe(0);
       expect(JSON.parse(result.stdout).signature.verifiedBy).toBe(`${server.url}/jwks#2`);

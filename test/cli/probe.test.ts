@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
+import { testKeys } from '../reference-api/support.ts';
 import { runCli } from './run-cli.ts';
 
 describe('facilioo-auth probe', () => {
@@ -13,6 +14,7 @@ describe('facilioo-auth probe', () => {
 
   beforeAll(async () => {
     api = await startReferenceApi({
+      keys: await testKeys(),
       host: '127.0.0.1',
       port: 0,
       limits: { algorithm: 'fixed-window', permitLimit: 3, windowSeconds: 1, routes: ['recoverPassword'] },

@@ -9,12 +9,13 @@ import {
   RefreshFailedError,
 } from '../../src/client/index.ts';
 import { type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
+import { testKeys } from '../reference-api/support.ts';
 
 let api: RunningReferenceApi;
 const clients: AuthClient[] = [];
 
 beforeAll(async () => {
-  api = await startReferenceApi({ control: true });
+  api = await startReferenceApi({ control: true, keys: await testKeys() });
 });
 
 afterAll(async () => {
@@ -151,7 +152,10 @@ describe('AuthClient against a rate-limited reference API', () => {
   let limited: RunningReferenceApi;
 
   beforeAll(async () => {
-    limited = await startReferenceApi({ limits: { permitLimit: 1, windowSeconds: 1, retryAfter: true } });
+    limited = await startReferenceApi({
+      keys: await testKeys(),
+      limits: { permitLimit: 1, windowSeconds: 1, retryAfter: true },
+    });
   });
 
   afterAll(async () => {

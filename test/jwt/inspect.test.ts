@@ -1,6 +1,5 @@
 // Inspection reports what a token says and whether to believe it — header, claims, ISO times,
 // validity at a chosen moment and the verifying key — without throwing unless it does not decode.
-import { readFile } from 'node:fs/promises';
 import { beforeAll, expect, test } from 'vitest';
 import { TokenCheckError } from '../../src/jwt/errors.ts';
 import { inspectToken } from '../../src/jwt/inspect.ts';
@@ -9,12 +8,12 @@ import {
   faciliooClaims,
   type RsaKeyPair,
   rsaKeyPair,
+  SEED_DECODED,
   SEED_KEY_FILES,
-  SEED_TOKEN_FILE,
+  SEED_TOKEN as seedToken,
   signToken,
 } from './support.ts';
 
-const seedToken = (await readFile(SEED_TOKEN_FILE, 'utf8')).trim();
 let seedKeys: LabelledKey[];
 let pair: RsaKeyPair;
 
@@ -26,14 +25,7 @@ beforeAll(async () => {
 test('the seed token at 2022-05-05T14:30:00Z is inside its window, and none of the seed keys verifies it', async () => {
   const inspection = await inspectToken(seedToken, { keys: seedKeys, at: new Date('2022-05-05T14:30:00Z') });
   expect(inspection).toEqual({
-    header: { alg: 'RS256', typ: 'JWT' },
-    claims: {
-      nbf: 1651760242,
-      exp: 1651763842,
-      iss: 'dev-api.facilioo.de',
-      aud: 'dev-app.facilioo.de',
-      sub: { accountId: 2, companyId: 2 },
-    },
+    ...SEED_DECODED,
     nbf: '2022-05-05T14:17:22Z',
     exp: '2022-05-05T15:17:22Z',
     iat: null,

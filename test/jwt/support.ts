@@ -1,6 +1,7 @@
 // Test helpers: RSA key pairs in every form facilioo or a JWKS might publish them, tokens signed
 // (or forged) with an object `sub`, and a loopback HTTP server for JWK sets.
-import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,10 +9,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CompactSign } from 'jose';
+import { nextTestKey } from '../fixtures/keys.ts';
 
 export const SEED_DIR = fileURLToPath(new URL('../fixtures/seed/', import.meta.url));
 export const SEED_KEY_FILES = ['key-1.pem', 'key-2.pem', 'key-3.pem'].map((name) => join(SEED_DIR, name));
 export const SEED_TOKEN_FILE = join(SEED_DIR, 'token.jwt');
+/** The example token of the seed document, and what it decodes to. */
+export const SEED_TOKEN = readFileSync(SEED_TOKEN_FILE, 'utf8').trim();
+export const SEED_DECODED = {
+  header: { alg: 'RS256', typ: 'JWT' },
+  claims: {
+    nbf: 1651760242,
+    exp: 1651763842,
+    iss: 'dev-api.facilioo.de',
+    aud: 'dev-app.facilioo.de',
+    sub: { accountId: 2, companyId: 2 },
+  },
+} as const;
 
 export interface RsaKeyPair {
   privateKey: KeyObject;
@@ -20,8 +34,9 @@ export interface RsaKeyPair {
   spkiPem: string;
 }
 
-export function rsaKeyPair(modulusLength = 2048): RsaKeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength });
+/** A key pair this test module has not used yet, from the checked-in test keys (no key generation). */
+export function rsaKeyPair(): RsaKeyPair {
+  const { privateKey, publicKey } = nextTestKey();
   return {
     privateKey,
     publicKey,

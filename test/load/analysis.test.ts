@@ -83,12 +83,10 @@ describe('reading a scripted timeline', () => {
     );
   });
 
-  // Known limitation, found by the property above with a random seed: when the probe's wait
-  // skips a whole window, two consecutive resets are two windows apart, but the estimate takes
-  // their spacing for one window and its bounds (2.266–4.266 s) miss the true 2 s. The run that
-  // admitted 3 requests against a limit of 2 shows the missed reset; the analysis does not use it
-  // yet. `test.fails` keeps the case in view: it turns red once the analysis handles it.
-  test.fails('KNOWN LIMITATION: a fixed window of 2 per 2 s, phase 0.365, 9 ms per request is bracketed', async () => {
+  // Found by the property above with a random seed: the wait skipped a whole window, so two
+  // consecutive resets are two windows apart. The run that admitted 3 against a limit of 2 shows
+  // the reset nobody saw, and the spacing counts as two windows.
+  test('a wait that skips a whole fixed window (2 per 2 s, phase 0.365, 9 ms per request) is bracketed', async () => {
     const server = createSimLimiter({
       algorithm: 'fixed-window',
       permitLimit: 2,

@@ -137,11 +137,12 @@ describe('profiles', () => {
   const peak = (p: ReturnType<typeof getProfile>) =>
     Math.max(...('stages' in p.scenario ? p.scenario.stages.map((s) => s.target) : [0]));
 
-  test('the rate scale multiplies arrival rates and the VUs they need', () => {
+  test('the rate scale multiplies arrival rates (whole sessions per second) and the VUs they need', () => {
     const base = getProfile('average');
-    const half = getProfile('average', { rateScale: 0.5 });
-    expect(peak(half)).toBe(peak(base) / 2);
-    expect(half.maxVUs).toBeLessThan(base.maxVUs);
+    const less = getProfile('average', { rateScale: 0.4 });
+    expect(peak(less)).toBe(peak(base) * 0.4);
+    expect(less.maxVUs).toBeLessThan(base.maxVUs);
+    expect(peak(getProfile('average', { rateScale: 0.01 }))).toBe(1);
   });
 
   test('the time scale shortens every stage (never below a second) and keeps the rates', () => {

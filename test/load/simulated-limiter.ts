@@ -18,8 +18,11 @@ export interface SimLimiterOptions {
   /** Where windows, segments and ticks start (ms); ASP.NET starts them when the limiter is made. */
   origin: number;
   rejectStatus?: number;
-  /** 'exact': rounded-up time to the next permit; 'whole-window': ASP.NET's fixed-window lease. */
-  retryAfter?: 'exact' | 'whole-window' | 'none';
+  /**
+   * 'exact': rounded-up time to the next permit; 'truncated': rounded down (ASP.NET's sample);
+   * 'whole-window': ASP.NET's fixed-window lease.
+   */
+  retryAfter?: 'exact' | 'truncated' | 'whole-window' | 'none';
 }
 
 export interface SimResponse {
@@ -37,7 +40,12 @@ export function createSimLimiter(options: SimLimiterOptions): (t: number) => Sim
       ? { status: rejectStatus }
       : {
           status: rejectStatus,
-          retryAfter: mode === 'whole-window' ? Math.ceil(windowMs / 1000) : Math.ceil(waitMs / 1000),
+          retryAfter:
+            mode === 'whole-window'
+              ? Math.ceil(windowMs / 1000)
+              : mode === 'truncated'
+                ? Math.floor(waitMs / 1000)
+                : Math.ceil(waitMs / 1000),
         };
 
   if (algorithm === 'fixed-window') {

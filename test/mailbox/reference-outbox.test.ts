@@ -4,11 +4,12 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { Mailbox } from '../../src/mailbox/index.ts';
 import { type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
 import { DEFAULT_PATHS } from '../../src/target/types.ts';
+import { testKeys } from '../reference-api/support.ts';
 
 let api: RunningReferenceApi;
 let mailbox: Mailbox;
 beforeAll(async () => {
-  api = await startReferenceApi({ control: true, host: '127.0.0.1', port: 0 });
+  api = await startReferenceApi({ control: true, host: '127.0.0.1', port: 0, keys: await testKeys() });
   mailbox = new Mailbox({ url: api.mailboxUrl, minPollMs: 5, maxPollMs: 50 });
 });
 afterAll(() => api.close());

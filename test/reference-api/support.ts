@@ -2,7 +2,6 @@
 // HTTP caller over undici (real sockets, never fastify.inject).
 import { type Dispatcher, request } from 'undici';
 import {
-  generateKeys,
   ManualClock,
   type ReferenceKeyPair,
   type RunningReferenceApi,
@@ -11,13 +10,16 @@ import {
 } from '../../src/reference-api/index.ts';
 import type { AccountSlot } from '../../src/roles.ts';
 import { DEFAULT_PATHS } from '../../src/target/types.ts';
+import { testKey } from '../fixtures/keys.ts';
 
-let keys: Promise<ReferenceKeyPair[]> | undefined;
-
-/** Two key pairs per test worker: key generation is the slowest thing a test could repeat. */
+/** Two checked-in key pairs instead of key generation, the slowest thing a test could repeat. */
 export function testKeys(): Promise<ReferenceKeyPair[]> {
-  keys ??= generateKeys(2);
-  return keys;
+  return Promise.resolve(
+    [testKey(1), testKey(2)].map(({ privateKeyPem, publicKey }) => ({
+      privateKeyPem,
+      publicKeyPem: publicKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    })),
+  );
 }
 
 export interface TestApi extends RunningReferenceApi {

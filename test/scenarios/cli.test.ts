@@ -4,9 +4,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
 import type { LayerReport } from '../../src/report/types.ts';
+import { runCli } from '../cli/run-cli.ts';
 import { sharedKeys } from './reference-target.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -46,6 +47,16 @@ function cli(...args: string[]): Promise<CliRun> {
       },
     );
   });
+}
+
+/** `main()` here, without FACILIOO_TARGET from the caller's shell, as `cli()` runs it. */
+async function inProcess(...args: string[]): Promise<{ code: number | null; stderr: string }> {
+  vi.stubEnv('FACILIOO_TARGET', '');
+  try {
+    return await runCli(['scenarios', '--report-dir', join(dir, `reports-${++runs}`), ...args]);
+  } finally {
+    vi.unstubAllEnvs();
+  }
 }
 
 async function summary(run: CliRun): Promise<LayerReport> {
@@ -133,8 +144,9 @@ describe('facilioo-auth scenarios', () => {
     });
   });
 
+  // Configuration errors end before vitest starts, so main() in this process shows the same.
   test('an unknown --only id exits 2 and lists the valid ids', async () => {
-    const run = await cli('--only', 'no.such-check');
+    const run = await inProcess('--only', 'no.such-check');
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('unknown check id: no.such-check');
     expect(run.stderr).toContain('refresh.rotates');
@@ -142,7 +154,7 @@ describe('facilioo-auth scenarios', () => {
 
   test('a target file that does not exist exits 2 naming it', async () => {
     const missing = join(dir, 'missing.json');
-    const run = await cli('--target', missing);
+    const run = await inProcess('--target', missing);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(missing);
   });

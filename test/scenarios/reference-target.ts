@@ -1,19 +1,13 @@
 /**
- * Reference API targets for the scenario suite's own tests: one key pair generated per test
- * file and shared by every server it starts (key generation is the slow part of a start).
+ * Reference API targets for the scenario suite's own tests: one checked-in key pair shared by
+ * every server they start (key generation would be the slow part of a start).
  */
-import {
-  generateKeys,
-  type ReferenceApiOptions,
-  type ReferenceKeyPair,
-} from '../../src/reference-api/index.ts';
+import type { ReferenceApiOptions, ReferenceKeyPair } from '../../src/reference-api/index.ts';
 import { type ResolvedTarget, resolveTarget } from '../../src/target/index.ts';
+import { testKeys } from '../reference-api/support.ts';
 
-let keys: Promise<ReferenceKeyPair[]> | undefined;
-
-export function sharedKeys(): Promise<ReferenceKeyPair[]> {
-  keys ??= generateKeys(1);
-  return keys;
+export async function sharedKeys(): Promise<ReferenceKeyPair[]> {
+  return (await testKeys()).slice(0, 1);
 }
 
 /** A reference API with clock control on a free loopback port, described as a Target. */

@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../../client/index.ts';
+import { parseRetryAfter } from '../../rate-limit/index.ts';
 import { type CheckContext, rateLimitWaitMs } from '../context.ts';
 import { ensure } from '../expect.ts';
 import { defineCheck } from '../registry.ts';
@@ -30,12 +31,7 @@ async function burst(ctx: CheckContext): Promise<BurstOutcome> {
     try {
       await client.recoverPassword(email);
     } catch (error) {
-      // The target's declared rejection status decides: ASP.NET's 503 often carries no Retry-After.
-      const reading = {
-        declaredStatus: ctx.target.options.rateLimit?.rejectStatus,
-        admittedBefore: sent > 1,
-      };
-      if (rateLimitWaitMs(error, reading) !== undefined) return { limited: error as ApiError, sent };
+      if (rateLimitWaitMs(error, ctx.target) !== undefined) return { limited: error as ApiError, sent };
       if (!(error instanceof ApiError)) throw error;
       // Another refusal is not the limit; keep going.
     }
@@ -46,7 +42,7 @@ async function burst(ctx: CheckContext): Promise<BurstOutcome> {
 /** Gives the spent budget back: moves the clock with control, else waits when that is short enough. */
 async function restoreBudget(ctx: CheckContext, limited: ApiError | undefined): Promise<void> {
   if (!limited) return;
-  const waitMs = rateLimitWaitMs(limited) ?? -1;
+  const waitMs = rateLimitWaitMs(limited, ctx.target) ?? -1;
   const seconds = waitMs < 0 ? 60 : Math.max(1, Math.ceil(waitMs / 1000));
   if (ctx.control) {
     await ctx.advanceClock(seconds, 'to give the recover-password budget back');
@@ -64,9 +60,7 @@ async function restoreBudget(ctx: CheckContext, limited: ApiError | undefined): 
 
 /** Whole seconds of a Retry-After header in seconds, else undefined (a date or none). */
 function retryAfterSeconds(limited: ApiError): number | undefined {
-  const header = limited.headers['retry-after'];
-  const value = Array.isArray(header) ? header[0] : header;
-  return value !== undefined && /^\s*\d+\s*$/.test(value) ? Number(value) : undefined;
+  return parseRetryAfter(limited.headers['retry-after'], Date.now());
 }
 
 export const rateLimitChecks = [
@@ -126,8 +120,7 @@ export const rateLimitChecks = [
         await client.recoverPassword(probeAddress(ctx));
       } catch (error) {
         ensure(
-          rateLimitWaitMs(error, { declaredStatus: ctx.target.options.rateLimit?.rejectStatus }) ===
-            undefined,
+          rateLimitWaitMs(error, ctx.target) === undefined,
           `after waiting the ${seconds} s Retry-After said, recover-password is still rate limited (${(error as ApiError).status}): Retry-After is too short`,
         );
       }

@@ -10,7 +10,9 @@ import {
   type RejectStatus,
   rejectionVerdict,
   retryAfterHeader,
+  routeHistoryOf,
 } from '../../rate-limit/index.ts';
+import type { Target } from '../types.ts';
 
 /** The wait is unknown: the answer was rate limited but named no time. */
 export const UNKNOWN_WAIT = -1;
@@ -26,8 +28,16 @@ export interface RateLimitReading {
  * For a rate-limited refusal: the wait it names in ms, or UNKNOWN_WAIT; undefined when the error
  * is not a rate-limit refusal at all.
  */
-export function rateLimitWaitMs(error: unknown, reading: RateLimitReading = {}): number | undefined {
+export function rateLimitWaitMs(error: unknown, from: RateLimitReading | Target = {}): number | undefined {
   if (!(error instanceof ApiError)) return undefined;
+  // Given the target, the reading is its declared status and what its client saw the route admit.
+  const reading: RateLimitReading =
+    'options' in from
+      ? {
+          declaredStatus: from.options.rateLimit?.rejectStatus,
+          admittedBefore: routeHistoryOf(from).hasAdmitted(error.request.route ?? error.request.url),
+        }
+      : from;
   const retryAfterSeconds = parseRetryAfter(retryAfterHeader(error.headers), Date.now());
   const verdict = rejectionVerdict({
     status: error.status,
