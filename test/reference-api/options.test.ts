@@ -91,8 +91,7 @@ describe('targetDocument', () => {
         mailbox: { kind: 'mailpit', url: `${api.baseUrl}/mailbox`, codePattern: '\\b(\\d{6})\\b' },
         protectedPath: '/api/accounts/myself',
         paths: DEFAULT_PATHS,
-        // A server pins its blocked status (423), where the spec's default accepts any 4xx.
-        options: { ...DEFAULT_OPTIONS, blockedStatus: 423 },
+        options: DEFAULT_OPTIONS,
         control: `${api.baseUrl}/_control`,
       });
     } finally {
