@@ -4,20 +4,21 @@
  * process against that file. Each run has its own server, port and report folder, so runs may
  * go side by side.
  */
-import { cp, mkdtemp } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { serveOptions, writeTarget } from '../src/cli/serve.ts';
+import { runContracts } from '../src/gate/contracts.ts';
 import { createProgress } from '../src/gate/progress.ts';
 import { runGate } from '../src/gate/run.ts';
-import { PACT_DIR } from '../src/pact/pact-files.ts';
+import type { DefectName } from '../src/reference-api/defects.ts';
 import { startReferenceApi } from '../src/reference-api/index.ts';
 import { type CheckResult, failsRun, isFinding } from '../src/report/types.ts';
+import { ALL_CHECKS } from '../src/scenarios/checks/index.ts';
 import { runChecks } from '../src/scenarios/runner.ts';
-import { loadTarget } from '../src/target/index.ts';
+import { DEFAULT_READINGS, loadTarget, type Readings, readingsOf } from '../src/target/index.ts';
 import { openVerificationSession, type VerificationSession } from '../src/verify/session.ts';
-import { ensurePacts } from '../src/verify/write-pacts.ts';
 
 export interface GateRun {
   exitCode: number;
@@ -28,61 +29,132 @@ export interface GateRun {
   skipped: string[];
 }
 
-/** The consumer pacts, written first if none exist, in a private copy (contracts runs rewrite reports/pacts). */
-export async function privatePacts(scratch: string): Promise<string> {
-  await ensurePacts();
-  const dir = join(scratch, 'pacts');
-  await cp(PACT_DIR, dir, { recursive: true });
-  return dir;
-}
-
 export interface RunOptions {
   scratch: string;
-  pacts: string;
   strictSecurity: boolean;
   sessions: ReturnType<typeof sessionPool>;
+  pacts: ReturnType<typeof pactCache>;
+}
+
+/**
+ * The consumer pacts for a target's readings, written once per set of readings that puts other
+ * bytes on the wire (where the refresh token goes and its shape, the code's type). The statuses
+ * are written as "any 4xx", which fits every target (readingDifferences), so a blocked-403 and a
+ * blocked-429 server share the pacts of the defaults.
+ */
+export function pactCache(scratch: string): {
+  forTarget(targetFile: string): Promise<string>;
+  /** Contract runs so far, with their seconds. */
+  runs: { readings: string; seconds: number }[];
+} {
+  const written = new Map<string, Promise<string>>();
+  const runs: { readings: string; seconds: number }[] = [];
+  const write = async (readings: Readings, dir: string): Promise<string> => {
+    const started = performance.now();
+    const layer = await runContracts({ reportDir: dir, readings, pactDir: join(dir, 'pacts') });
+    const failed = layer.checks.filter((check) => check.status === 'failed');
+    if (failed.length > 0) {
+      throw new Error(
+        `the contracts for ${JSON.stringify(readings)} failed: ${failed.map((check) => `${check.id}: ${check.reason}`).join('; ')}`,
+      );
+    }
+    runs.push({ readings: describeReadings(readings), seconds: (performance.now() - started) / 1000 });
+    return join(dir, 'pacts');
+  };
+  return {
+    runs,
+    forTarget(targetFile) {
+      const readings: Readings = {
+        ...readingsOf(loadTarget(targetFile, {})),
+        wrongPasswordStatus: DEFAULT_READINGS.wrongPasswordStatus,
+        blockedStatus: null,
+      };
+      const key = JSON.stringify(readings);
+      let pacts = written.get(key);
+      if (!pacts) {
+        pacts = write(readings, join(scratch, `contracts-${written.size + 1}`));
+        written.set(key, pacts);
+      }
+      return pacts;
+    },
+  };
+}
+
+function describeReadings(readings: Readings): string {
+  const different = (['refreshTokenIn', 'refreshTokenShape', 'recoveryCodeType'] as const).filter(
+    (key) => readings[key] !== DEFAULT_READINGS[key],
+  );
+  return different.map((key) => `${key} ${readings[key]}`).join(', ') || 'the defaults';
 }
 
 /**
  * `facilioo-auth gate --target FILE --pacts DIR [--strict-security]` against `serve FLAGS…`, run
- * in this process as the CLI runs it (runGate), with a verification worker from `sessions`: a
- * cold worker costs seconds, a warm one verifies in about one.
+ * in this process as the CLI runs it (runGate), with the pacts written for the target's readings
+ * and a verification worker from `sessions`: a cold worker costs seconds, a warm one verifies in
+ * about one.
  */
 export function gateAgainst(serveFlags: readonly string[], options: RunOptions): Promise<GateRun> {
   return againstServer(serveFlags, options, async (target, dir) => {
-    const result = await runGate({
-      target,
-      env: {},
-      strictSecurity: options.strictSecurity,
-      reportDir: join(dir, 'reports'),
-      pactDir: options.pacts,
-      progress: createProgress(new Writable({ write: (_chunk, _encoding, done) => done() }), false),
-      verificationSession: options.sessions.next(),
-    });
+    const pactDir = await options.pacts.forTarget(target);
+    const result = await options.sessions.use((verificationSession) =>
+      runGate({
+        target,
+        env: {},
+        strictSecurity: options.strictSecurity,
+        reportDir: join(dir, 'reports'),
+        pactDir,
+        progress: createProgress(new Writable({ write: (_chunk, _encoding, done) => done() }), false),
+        verificationSession,
+      }),
+    );
     return { exitCode: result.exitCode, checks: result.report.layers.flatMap((layer) => layer.checks) };
   });
 }
 
-/** A few verification workers, handed out in turn; each runs one verification at a time. */
-export function sessionPool(size: number): { next(): VerificationSession; close(): Promise<void> } {
-  const sessions = Array.from({ length: size }, () => openVerificationSession());
-  let turn = 0;
+/**
+ * Warm verification workers, one per gate running at a time: a worker verifies one run after
+ * another, so sharing one between side-by-side gates would queue a quick verification behind a
+ * slow one (a target without clock control waits its limiter out).
+ */
+export function sessionPool(): {
+  use<T>(run: (session: VerificationSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+} {
+  const all: VerificationSession[] = [];
+  const idle: VerificationSession[] = [];
   return {
-    next: () => sessions[turn++ % size]!,
+    async use(run) {
+      let session = idle.pop();
+      if (!session) {
+        session = openVerificationSession();
+        all.push(session);
+      }
+      try {
+        return await run(session);
+      } finally {
+        idle.push(session);
+      }
+    },
     close: async () => {
-      await Promise.all(sessions.map((session) => session.close()));
+      await Promise.all(all.map((session) => session.close()));
     },
   };
 }
 
 /**
- * The gate's scenario layer alone (`runChecks`, as the gate runs it) against `serve FLAGS…`: a
- * failed scenario check fails the gate whatever the other layers say, so a defect this run
- * catches, the gate catches — at a fraction of a whole gate's cost.
+ * The checks of the gate's scenario layer that catch `defect` (their `catches` metadata, as the
+ * defect table picks them), run as the gate runs them, against `serve FLAGS… --defect DEFECT`: a
+ * failed scenario check fails the gate whatever its other layers say, so what this run catches,
+ * the gate catches — at a fraction of a whole gate's cost.
  */
-export function scenariosAgainst(serveFlags: readonly string[], options: RunOptions): Promise<GateRun> {
-  return againstServer(serveFlags, options, async (file) => {
-    const checks = await runChecks(loadTarget(file, {}));
+export function scenariosAgainst(
+  serveFlags: readonly string[],
+  defect: DefectName,
+  options: RunOptions,
+): Promise<GateRun> {
+  const only = ALL_CHECKS.filter((check) => check.catches.includes(defect)).map((check) => check.id);
+  return againstServer([...serveFlags, '--defect', defect], options, async (file) => {
+    const checks = await runChecks(loadTarget(file, {}), { only });
     return { exitCode: checks.some((check) => failsRun(check, options.strictSecurity)) ? 1 : 0, checks };
   });
 }
@@ -128,7 +200,7 @@ export function matrixTable(
     '|---|---|---|---|---|',
     ...rows.map((row) =>
       row.pending
-        ? `| ${row.name} | todo: needs branch \`${row.pending}\` | \`${row.defect}\` | | |`
+        ? `| ${row.name} | todo, waits for branch ${row.pending} | \`${row.defect}\` | | |`
         : `| ${row.name} | ${cell(row.pass, 0)} | \`${row.defect}\` | ${cell(row.broken, 1)} | ${caughtBy(row.broken)} |`,
     ),
   ].join('\n');

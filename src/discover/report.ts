@@ -21,6 +21,9 @@ export function formatDiscovery(discovery: Discovery, target: Target): string {
     );
   }
   const limiter = discovery.found.find((found) => found.option === 'rateLimit');
+  // Of the limiter, the target file announces the rejection status (429, or ASP.NET's 503).
+  const rejectStatus = discovery.limiter?.reading.rejectStatus;
+  if (limiter && (rejectStatus === 429 || rejectStatus === 503)) options.rateLimit = { rejectStatus };
   const lines = [
     `discovered readings of "${discovery.target.name}" at ${discovery.target.baseUrl} (${discovery.requests} requests; no recovery attempt spent, no account locked)`,
     '',

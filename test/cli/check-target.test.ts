@@ -111,17 +111,20 @@ describe('facilioo-auth check-target --discover', () => {
       '429 with Retry-After',
       ['--limit', '3', '--limit-window-seconds', '2'],
       /3 requests per .* then 429 with Retry-After/,
+      429,
     ],
     [
       "ASP.NET's default: 503 without Retry-After",
       ['--limit', '3', '--limit-window-seconds', '2', '--limit-reject-status', '503', '--no-retry-after'],
       /3 requests per .* then 503 with no Retry-After/,
+      503,
     ],
-  ] as const)('the limiter, %s: the bounded probe reads it', async (name, flags, expected) => {
+  ] as const)('the limiter, %s: the bounded probe reads it', async (name, flags, expected, rejectStatus) => {
     const { file } = await served(name.replace(/\W+/g, '-'), [...flags]);
     const { code, out } = await runCli(['check-target', '--discover', file, '--limit-probe-seconds', '20']);
     expect(code, out).toBe(0);
     expect(out, out).toMatch(new RegExp(`the limiter — the probe saw ${expected.source}`));
+    expect(parseDiscoverySnippet(out).options.rateLimit).toEqual({ rejectStatus });
   });
 
   test('a login the target refuses leaves the token readings not inferred, saying why', async () => {
