@@ -65,6 +65,9 @@ export function buildTargetDocument(
  * The target options that announce the readings this server takes, so a suite pointed at the
  * file speaks them. A server that accepts either form of a point announces the spec's default.
  */
+/** What the reference API answers while recovery is blocked unless told otherwise. */
+const SERVED_BLOCKED_STATUS = 423;
+
 function announcedOptions({
   readings,
   leewaySeconds,
@@ -78,7 +81,9 @@ function announcedOptions({
     refreshTokenShape: readings.refreshTokenShape,
     recoveryCodeType: readings.recoveryCodeType ?? DEFAULT_OPTIONS.recoveryCodeType,
     wrongPasswordStatus: readings.wrongPasswordStatus,
-    blockedStatus: readings.blockedStatus,
+    // Its own default (423) is announced as the spec's "any 4xx"; a status chosen with
+    // --blocked-status is pinned, so contracts and checks require exactly it.
+    blockedStatus: readings.blockedStatus === SERVED_BLOCKED_STATUS ? null : readings.blockedStatus,
     tokenLeewaySeconds: leewaySeconds,
   };
 }

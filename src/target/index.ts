@@ -3,16 +3,7 @@
 export { msUntilRefused } from './expiry.ts';
 export { type Env, loadTarget, locateJsonError, type ParseTargetOptions, parseTarget } from './load.ts';
 export { isProductionTarget } from './production.ts';
-export {
-  CONTRACT_READINGS_ENV,
-  contractReadings,
-  DEFAULT_READINGS,
-  parseReadings,
-  READINGS_METADATA_KEY,
-  type Readings,
-  readingDifferences,
-  readingsOf,
-} from './readings.ts';
+export * from './readings.ts';
 export { missing, type Need } from './requirements.ts';
 export { type ResolvedTarget, type ResolveTargetOptions, resolveTarget } from './resolve.ts';
 export { targetJsonSchema } from './schema.ts';

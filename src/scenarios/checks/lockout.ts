@@ -19,6 +19,14 @@ const BATCH_GRACE_MS = 25;
  * reports each body it has written), so a request sent after that reaches the server behind
  * them — or once `settled` has, should the client report nothing.
  */
+/** One round trip through the target that changes nothing: a protected call with a made-up token. */
+async function barrier(ctx: CheckContext): Promise<void> {
+  const { client } = ctx.client({ waitOnRateLimit: false });
+  await client
+    .request('GET', ctx.target.protectedPath, { headers: { authorization: 'Bearer barrier.not.a-token' } })
+    .catch(() => undefined);
+}
+
 async function sentToServer(ctx: CheckContext, count: number, start: () => Promise<unknown>): Promise<void> {
   const origin = new URL(ctx.target.baseUrl).origin;
   const path = ctx.target.paths.changePasswordWithRecoveryCode;
@@ -166,8 +174,12 @@ export const lockoutChecks = [
         return guesses.catch(() => undefined);
       });
       // An attacker's batch holds candidates: the right one travels behind enough wrong ones to block.
-      // A moment's grace lets a correct server read the wrong ones first; a check-then-act window is longer.
+      // A correct server must have read the wrong ones first: a moment's grace, then one round trip
+      // through the server (a refused protected call, counted nowhere) after they were delivered —
+      // on a busy server that round trip waits as long as the reading does, so the order holds
+      // however slow the machine is, while a check-then-act window stays open past it.
       await sleep(BATCH_GRACE_MS);
+      await barrier(ctx);
       const right = recovery.tryCode(code, burst);
       await guesses;
       const attempt = await right;
