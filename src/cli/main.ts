@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isConfigError } from '../errors.ts';
+import type { ProbeTiming } from '../load/timing.ts';
 import { COMMANDS } from './commands.ts';
 import { addHelpFooters, HELP_CONFIGURATION } from './help.ts';
 
@@ -13,7 +14,15 @@ const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * What an in-process caller can hand the commands in place of the real world. Users never set it;
+ * a test does, to run `probe` on the virtual time its reference API's clock shares.
+ */
+export interface CliContext {
+  probeTiming?: ProbeTiming;
+}
+
+export async function main(argv: string[], context: CliContext = {}): Promise<number> {
   const program = new Command('facilioo-auth')
     .description('Contract tests, scenario checks and load harness for the facilioo authentication API')
     .version(VERSION, '-V, --version', 'print the version and exit')
@@ -24,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   const setExitCode = (code: number) => {
     exitCode = code;
   };
-  for (const register of COMMANDS) register(program, setExitCode);
+  for (const register of COMMANDS) register(program, setExitCode, context);
   addHelpFooters(program);
   try {
     await program.parseAsync(argv);
@@ -46,4 +55,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** What a command module exports: it adds itself to the program and reports its exit code. */
-export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
+export type RegisterCommand = (
+  program: Command,
+  setExitCode: (code: number) => void,
+  context?: CliContext,
+) => void;

@@ -27,7 +27,7 @@ interface ProbeFlags {
   reportDir: string;
 }
 
-export const register: RegisterCommand = (program, setExitCode) => {
+export const register: RegisterCommand = (program, setExitCode, context) => {
   program
     .command('probe')
     .description("Find a target's rate limit (limit, window, algorithm, Retry-After) without k6")
@@ -81,6 +81,7 @@ export const register: RegisterCommand = (program, setExitCode) => {
           maxRequests,
           maxSeconds,
           ...(timeoutMs === undefined ? {} : { timeoutMs }),
+          ...(context?.probeTiming ? { timing: context.probeTiming } : {}),
           onObservation: (observation, index) => {
             process.stderr.write(
               `  #${index + 1} at ${(observation.t / 1000).toFixed(2)} s → ${observation.status || 'no answer'}\n`,

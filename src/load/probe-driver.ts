@@ -1,14 +1,16 @@
 /**
  * The Node driver of the rate-limit probe: the same state machine k6 runs
- * (`load/lib/probe.ts`), with undici doing the requests and timers doing the waits. Tests and the
- * benchmark use it to exercise the real algorithm against the reference API without k6.
+ * (`load/lib/probe.ts`), with undici doing the requests and `timing` (real by default) doing the
+ * clock and the waits. Tests and the benchmark use it to exercise the real algorithm against the
+ * reference API without k6; on a virtual timing shared with that API, CPU speed cannot change
+ * which request lands in which window.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, request } from 'undici';
 import type { Observation } from '../../load/lib/analysis.ts';
 import { PROBE_EMAIL, parseRetryAfter, probeRequest } from '../../load/lib/endpoints.ts';
 import { createProbe, type ProbeConfig, type ProbeResult } from '../../load/lib/probe.ts';
 import type { RouteName } from '../target/types.ts';
+import { type ProbeTiming, realTiming } from './timing.ts';
 
 export interface NodeProbeOptions extends Omit<ProbeConfig, 'endpoint'> {
   baseUrl: string;
@@ -21,6 +23,8 @@ export interface NodeProbeOptions extends Omit<ProbeConfig, 'endpoint'> {
   dispatcher?: Dispatcher;
   /** Called after every response, e.g. for progress output. */
   onObservation?: (observation: Observation, index: number) => void;
+  /** The clock and the waits; default real time. */
+  timing?: ProbeTiming;
 }
 
 export async function runProbe(options: NodeProbeOptions): Promise<ProbeResult> {
@@ -38,13 +42,14 @@ export async function runProbe(options: NodeProbeOptions): Promise<ProbeResult> 
     rejectStatuses: options.rejectStatuses,
     maxErrors: options.maxErrors,
   });
-  const now = () => performance.now();
+  const timing = options.timing ?? realTiming;
+  const now = () => timing.now();
   let sent = 0;
   for (;;) {
     const step = probe.next(now());
     if (step.kind === 'done') return step.result;
     if (step.kind === 'sleep') {
-      await sleep(step.seconds * 1000);
+      await timing.sleep(step.seconds * 1000);
       continue;
     }
     const started = now();
@@ -61,7 +66,7 @@ export async function runProbe(options: NodeProbeOptions): Promise<ProbeResult> 
       });
       await response.body.dump();
       status = response.statusCode;
-      retryAfter = parseRetryAfter(response.headers['retry-after'], Date.now());
+      retryAfter = parseRetryAfter(response.headers['retry-after'], timing.epochMs());
     } catch {
       // No response is an observation too: the probe counts it against its error allowance.
       status = 0;

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { type CliContext, main } from '../../src/cli/main.ts';
 
 export const CLI_BIN = fileURLToPath(new URL('../../bin/facilioo-auth.js', import.meta.url));
 
@@ -20,8 +20,14 @@ export interface CliRun {
   stderr: string;
 }
 
-/** `main()` in this process with its output kept; `stdin` is what a pipe would feed it. */
-export async function runCli(args: string[], options: { stdin?: string } = {}): Promise<CliRun> {
+/**
+ * `main()` in this process with its output kept; `stdin` is what a pipe would feed it, `context`
+ * what the commands get in place of the real world (e.g. a virtual clock).
+ */
+export async function runCli(
+  args: string[],
+  options: { stdin?: string; context?: CliContext } = {},
+): Promise<CliRun> {
   const out: string[] = [];
   const streams = { stdout: [] as string[], stderr: [] as string[] };
   const keep = (stream: keyof typeof streams) => (chunk: string | Uint8Array) => {
@@ -38,7 +44,7 @@ export async function runCli(args: string[], options: { stdin?: string } = {}): 
     spies.push(vi.spyOn(process, 'stdin', 'get').mockReturnValue(stdin));
   }
   try {
-    const code = await main(['node', 'facilioo-auth', ...args]);
+    const code = await main(['node', 'facilioo-auth', ...args], options.context);
     return { code, out: out.join(''), stdout: streams.stdout.join(''), stderr: streams.stderr.join('') };
   } finally {
     for (const spy of spies) spy.mockRestore();

@@ -4,13 +4,14 @@
  * what the probe chose to ask. The schedule knows the window (it is the ground truth):
  *   burst until rejected → wait out Retry-After (or the window) → 1 request
  *   → wait 0.6 window → burst until rejected → wait out Retry-After → 2 requests.
- * `recordOverHttp` plays it over real HTTP with undici; `recordVirtually` against a simulated
- * limiter on a virtual clock.
+ * `recordOverHttp` plays it over real HTTP with undici, on the timing it is given (the one the
+ * server's clock shares, so a busy machine cannot push a burst across a window); `recordVirtually`
+ * against a simulated limiter on a virtual clock.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import type { Observation } from '../../load/lib/analysis.ts';
 import { parseRetryAfter } from '../../load/lib/endpoints.ts';
+import type { ProbeTiming } from '../../src/load/timing.ts';
 import type { SimResponse } from './simulated-limiter.ts';
 
 export interface Schedule {
@@ -58,30 +59,34 @@ async function play(player: Player, schedule: Schedule): Promise<Observation[]> 
   return timeline;
 }
 
-export async function recordOverHttp(url: string, schedule: Schedule): Promise<Observation[]> {
+export async function recordOverHttp(
+  url: string,
+  schedule: Schedule,
+  timing: ProbeTiming,
+): Promise<Observation[]> {
   return play(
     {
       async send() {
-        const started = performance.now();
+        const started = timing.now();
         const response = await request(url, {
           method: 'POST',
           body: JSON.stringify({ email: 'recorder@example.invalid' }),
           headers: { 'content-type': 'application/json' },
         });
         await response.body.dump();
-        const ended = performance.now();
+        const ended = timing.now();
         const o: Observation = {
           t: (started + ended) / 2,
           status: response.statusCode,
           durationMs: ended - started,
         };
-        const retryAfter = parseRetryAfter(response.headers['retry-after'], Date.now());
+        const retryAfter = parseRetryAfter(response.headers['retry-after'], timing.epochMs());
         if (retryAfter !== undefined) o.retryAfter = retryAfter;
         return o;
       },
       async waitUntil(t) {
-        const ms = t - performance.now();
-        if (ms > 0) await sleep(ms);
+        const ms = t - timing.now();
+        if (ms > 0) await timing.sleep(ms);
       },
     },
     schedule,

@@ -1,11 +1,15 @@
 // What the analysis reads from real responses: sequences recorded over HTTP from the reference
 // API, one per limiter kind, must give back the limiter's configuration; and the Node driver runs
-// the same probe k6 runs against it within its promised request budget.
+// the same probe k6 runs against it within its promised request budget. The requests are real
+// HTTP, but time is virtual: each server's ManualClock is the one the recorder and the probe read
+// and advance by their waits, so a busy machine cannot push a burst across a window (it did, on
+// real time, at a load average of 12 on two cores) and nothing here waits for real.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { analyzeTimeline, type Observation } from '../../load/lib/analysis.ts';
 import type { ProbeResult } from '../../load/lib/probe.ts';
 import { runProbe } from '../../src/load/probe-driver.ts';
-import { type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
+import { type ProbeTiming, virtualTiming } from '../../src/load/timing.ts';
+import { ManualClock, type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
 import type { LimitsOptions } from '../../src/reference-api/rate-limiter.ts';
 import { recordOverHttp } from './record-sequences.ts';
 
@@ -39,11 +43,15 @@ const servers: RunningReferenceApi[] = [];
 const recorded = new Map<string, Observation[]>();
 const probed = new Map<string, ProbeResult>();
 
-async function server(limits: Partial<LimitsOptions>): Promise<RunningReferenceApi> {
+/** A server on a clock of its own, and the virtual timing that reads and moves that clock. */
+async function server(
+  limits: Partial<LimitsOptions>,
+): Promise<{ api: RunningReferenceApi; timing: ProbeTiming }> {
   const { window: _, ...options } = limits as Partial<LimitsOptions> & { window?: number };
-  const api = await startReferenceApi({ limits: options, loadAccounts: 0 });
+  const clock = new ManualClock();
+  const api = await startReferenceApi({ limits: options, loadAccounts: 0, clock });
   servers.push(api);
-  return api;
+  return { api, timing: virtualTiming(clock) };
 }
 
 beforeAll(async () => {
@@ -51,14 +59,13 @@ beforeAll(async () => {
   await Promise.all(
     Object.entries(KINDS).flatMap(([name, limits]) => [
       (async () => {
-        const api = await server(limits);
+        const { api, timing } = await server(limits);
         const url = new URL(api.targetDocument([]).paths.recoverPassword, api.baseUrl).toString();
-        recorded.set(name, await recordOverHttp(url, { windowSeconds: limits.window }));
+        recorded.set(name, await recordOverHttp(url, { windowSeconds: limits.window }, timing));
       })(),
       (async () => {
-        // Three-second windows leave room for a slow first burst on a busy machine.
-        const api = await server({ ...limits, windowSeconds: 3, replenishmentPeriodSeconds: 3 });
-        probed.set(name, await runProbe({ baseUrl: api.baseUrl, maxSeconds: 30 }));
+        const { api, timing } = await server({ ...limits, windowSeconds: 3, replenishmentPeriodSeconds: 3 });
+        probed.set(name, await runProbe({ baseUrl: api.baseUrl, maxSeconds: 30, timing }));
       })(),
     ]),
   );
