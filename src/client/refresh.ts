@@ -3,7 +3,10 @@
  * the same token spend it twice and the second fails. So concurrent 401s share ONE refresh in
  * flight; a caller whose access token was already replaced (by another caller, or by another
  * process sharing a FileTokenStore) does not refresh at all; and a failed refresh rejects every
- * waiter with one error and leaves nothing behind that blocks the next attempt.
+ * waiter with one error. A refresh token the server refused is never sent again: a 401 that
+ * arrives after its flight ended (a slow response on a busy machine) gets the same error at once,
+ * until a login stores a new pair. A transport failure, a 5xx or a 429 blocks nothing: the next
+ * 401 tries again.
  *
  * How a refresh is spent (request, parsing, saving the rotated pair) is the caller's `spend`;
  * this module only decides whether to spend, and who waits for whom.
@@ -19,6 +22,8 @@ export class RefreshCoordinator {
   readonly #spend: SpendRefreshToken;
   /** The one refresh in flight, shared by every caller that got a 401 meanwhile. */
   #flight: Promise<TokenPair> | undefined;
+  /** The last refresh token the server refused, and the error every waiter got for it. */
+  #refused: { refreshToken: string; error: RefreshFailedError } | undefined;
 
   constructor(store: TokenStore, spend: SpendRefreshToken) {
     this.#store = store;
@@ -52,6 +57,7 @@ export class RefreshCoordinator {
     // Someone (this process or another one sharing the store) refreshed since our request went out.
     if (current && current.accessToken !== staleAccessToken) return current;
     if (!current) throw new RefreshFailedError(trigger, undefined, 'the token store was cleared meanwhile');
+    if (this.#refused?.refreshToken === current.refreshToken) throw this.#refused.error;
     try {
       return await this.#spend(current.refreshToken);
     } catch (error) {
@@ -60,10 +66,23 @@ export class RefreshCoordinator {
         const after = await this.#store.load().catch(() => undefined);
         if (after && after.refreshToken !== current.refreshToken) return after;
       }
-      throw new RefreshFailedError(
+      const failed = new RefreshFailedError(
         error instanceof ApiError || error instanceof TransportError ? error.request : trigger,
         error,
       );
+      if (refusedForGood(error)) this.#refused = { refreshToken: current.refreshToken, error: failed };
+      throw failed;
     }
   }
+}
+
+/** A 4xx says the token is no good; a 5xx, 408 or 429 says nothing about it (try again later). */
+function refusedForGood(error: unknown): boolean {
+  return (
+    error instanceof ApiError &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 408 &&
+    error.status !== 429
+  );
 }

@@ -2,7 +2,13 @@
 // stored pair already moved on, and a failure reaches every waiter as one error without
 // blocking the next attempt. No server: `spend` is a function the test controls.
 import { describe, expect, test } from 'vitest';
-import { ApiError, MemoryTokenStore, RefreshFailedError, type TokenPair } from '../../src/client/index.ts';
+import {
+  ApiError,
+  MemoryTokenStore,
+  RefreshFailedError,
+  type TokenPair,
+  TransportError,
+} from '../../src/client/index.ts';
 import { RefreshCoordinator } from '../../src/client/refresh.ts';
 
 const trigger = { method: 'GET', url: 'http://127.0.0.1:9/api/accounts/myself', route: undefined };
@@ -59,7 +65,7 @@ describe('RefreshCoordinator', () => {
     expect(spent).toEqual([]);
   });
 
-  test('a failed refresh rejects every waiter with the same RefreshFailedError, and the next 401 refreshes again', async () => {
+  test('a refused refresh rejects every waiter with the same RefreshFailedError; a late 401 gets it too without spending the token again', async () => {
     const store = new MemoryTokenStore(first);
     const { spent, spend, finish } = manualSpend(store);
     const refreshes = new RefreshCoordinator(store, spend);
@@ -76,6 +82,33 @@ describe('RefreshCoordinator', () => {
     expect(new Set(errors).size).toBe(1);
     expect((errors[0] as Error).cause).toBe(cause);
     expect((errors[0] as RefreshFailedError).request.route).toBe('refresh');
+
+    // A 401 that arrives after the flight ended: the refused token is not sent a second time.
+    const late = await refreshes.renewAfter401('at-1', trigger).catch((error: unknown) => error);
+    expect(late).toBe(errors[0]);
+    expect(spent).toEqual(['rt-1']);
+
+    // A new login stores a new pair: its refresh token is spent as usual.
+    const third: TokenPair = { accessToken: 'at-3', refreshToken: 'rt-3' };
+    await store.save(third);
+    const again = refreshes.renewAfter401('at-3', trigger);
+    await untilSpent(spent, 2);
+    finish(second);
+    expect(await again).toEqual(second);
+    expect(spent).toEqual(['rt-1', 'rt-3']);
+  });
+
+  test('a refresh that failed in transport blocks nothing: the next 401 spends the token again', async () => {
+    const store = new MemoryTokenStore(first);
+    const { spent, spend, finish } = manualSpend(store);
+    const refreshes = new RefreshCoordinator(store, spend);
+
+    const failed = refreshes.renewAfter401('at-1', trigger).catch((error: unknown) => error);
+    await untilSpent(spent, 1);
+    finish(
+      new TransportError({ kind: 'timeout', request: trigger, what: 'no response headers within 10 ms' }),
+    );
+    expect(await failed).toBeInstanceOf(RefreshFailedError);
 
     const again = refreshes.renewAfter401('at-1', trigger);
     await untilSpent(spent, 2);
