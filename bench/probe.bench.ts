@@ -11,8 +11,8 @@
  * timings do not disturb each other; other load on the machine still can.
  */
 import { loadavg } from 'node:os';
-import type { ProbeResult } from '../load/lib/probe.ts';
-import { runProbe } from '../src/load/probe-driver.ts';
+import { runProbe } from '../src/k6/probe-driver.ts';
+import type { ProbeResult } from '../src/probe/probe.ts';
 import { type RunningReferenceApi, startReferenceApi } from '../src/reference-api/index.ts';
 import type { LimitsInput, LimitsOptions } from '../src/reference-api/rate-limiter.ts';
 

@@ -2,7 +2,7 @@
  * How does DefaultRateLimitAuth behave? Discovers the limit, the window, the rejection status,
  * Retry-After (sent? right? honoured?) and, where it can, the algorithm — for recover-password,
  * or any route via -e ENDPOINT=. Spends a bounded budget (-e MAX_REQUESTS, -e MAX_SECONDS): it
- * runs against shared environments. The strategy is load/lib/probe.ts, driven here by http.post
+ * runs against shared environments. The strategy is src/probe/probe.ts, driven here by http.post
  * and sleep; the result goes to reports/load/rate-limit-probe.json.
  *
  *   npx facilioo-auth load rate-limit-probe --target targets/staging.json
@@ -12,10 +12,10 @@ import exec from 'k6/execution';
 import http from 'k6/http';
 import { Counter, Gauge, Rate } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import type { Observation } from './lib/analysis.ts';
+import type { Observation } from '../src/probe/analysis.ts';
+import { parseRetryAfter, probeRequest } from '../src/probe/endpoints.ts';
+import { createProbe, type ProbeResult } from '../src/probe/probe.ts';
 import { loadConfig } from './lib/config.ts';
-import { parseRetryAfter, probeRequest } from './lib/endpoints.ts';
-import { createProbe, type ProbeResult } from './lib/probe.ts';
 import { type SummaryData, summaryOutputs } from './lib/summary.ts';
 
 const config = loadConfig();

@@ -11,9 +11,9 @@ import exec from 'k6/execution';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
+import { getProfile, type Profile, profileOptions } from '../../src/k6/profiles.ts';
 import { REFRESH_TOKEN_OBJECT_KEYS } from '../../src/target/types.ts';
 import type { Account, LoadConfig } from './config.ts';
-import { getProfile, type Profile, profileOptions } from './profiles.ts';
 
 export const refreshForks = new Counter('refresh_forks');
 export const forkChecks = new Counter('refresh_fork_checks');

@@ -1,6 +1,6 @@
 /**
  * The one place k6 scripts read configuration, once, in the init context: the run document that
- * `facilioo-auth load` writes (`src/load/run-config.ts`: the target already resolved by
+ * `facilioo-auth load` writes (`src/k6/run-config.ts`: the target already resolved by
  * `src/target/`, the accounts, the run's settings). Nothing here parses the target format. The
  * reading (`readConfig`) takes the environment and a file reader as arguments, so Node tests
  * exercise it without k6. Errors name the variable or field and what to do, never a password.
@@ -15,9 +15,9 @@
  *   FACILIOO_REPORT_DIR       overrides where handleSummary writes
  *   FACILIOO_ALLOW_PRODUCTION true to run a document written for production without --allow-production
  */
-import { type LoadRunConfig, RUN_CONFIG_VERSION } from '../../src/load/run-document.ts';
+import { type LoadRunConfig, RUN_CONFIG_VERSION } from '../../src/k6/run-document.ts';
+import { probeRequest } from '../../src/probe/endpoints.ts';
 import { type RejectStatus, rejectStatusesFor } from '../../src/rate-limit/index.ts';
-import { probeRequest } from './endpoints.ts';
 
 // k6's globals, declared for this module so that Node-side tests can import the parsing.
 declare const __ENV: Record<string, string | undefined>;

@@ -6,7 +6,7 @@
  * Exit 0 when thresholds hold, 1 when not.
  */
 import { join, relative, resolve } from 'node:path';
-import { runLoad } from '../load/run.ts';
+import { runLoad } from '../k6/run.ts';
 import { GUARD_FLAGS } from '../preflight/index.ts';
 import { readThresholds } from '../report/inputs.ts';
 import { loadFilesSince, loadReport, writeRun } from '../report/runs.ts';

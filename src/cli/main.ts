@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isConfigError } from '../errors.ts';
-import type { ProbeTiming } from '../load/timing.ts';
+import type { ProbeTiming } from '../k6/timing.ts';
 import { COMMANDS } from './commands.ts';
 import { addHelpFooters, HELP_CONFIGURATION } from './help.ts';
 

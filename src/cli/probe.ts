@@ -1,14 +1,14 @@
 /**
  * `facilioo-auth probe`: the rate-limit probe without k6. The same state machine the k6 script
- * drives (load/lib/probe.ts), driven from Node, writing the same reports/load/rate-limit-probe.json
+ * drives (src/probe/probe.ts), driven from Node, writing the same reports/load/rate-limit-probe.json
  * — for machines without k6, and so that the gate report can chart a probe. Without a target it
  * probes an embedded reference API with a known limiter (5 per 10 s), to watch it work.
  */
 import { join, relative, resolve } from 'node:path';
-import { PROBE_DEFAULTS } from '../../load/lib/probe.ts';
-import { runProbe } from '../load/probe-driver.ts';
-import { EMBEDDED_LIMITS, refuseProduction } from '../load/run.ts';
+import { runProbe } from '../k6/probe-driver.ts';
+import { EMBEDDED_LIMITS, refuseProduction } from '../k6/run.ts';
 import { beforeRun, GUARD_FLAGS } from '../preflight/index.ts';
+import { PROBE_DEFAULTS } from '../probe/probe.ts';
 import { type RejectStatus, rejectStatusesFor } from '../rate-limit/index.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
 import { toProbe } from '../report/inputs.ts';

@@ -3,7 +3,7 @@
  * script run), within the budget discovery is given. The probe asks for recovery codes for an
  * address no account has, so no account's code or attempts are touched.
  */
-import { runProbe } from '../load/probe-driver.ts';
+import { runProbe } from '../k6/probe-driver.ts';
 import type { Target } from '../target/types.ts';
 
 export interface LimiterReading {

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { virtualTiming } from '../../src/load/timing.ts';
+import { virtualTiming } from '../../src/k6/timing.ts';
 import { ManualClock, type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
 import { testKeys } from '../reference-api/support.ts';
 import { runCli } from './run-cli.ts';

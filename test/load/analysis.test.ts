@@ -2,7 +2,7 @@
 // must follow from the timeline, and Retry-After is judged by what happened, not by its promise.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { analyzeTimeline, bracketReset, type Observation } from '../../load/lib/analysis.ts';
+import { analyzeTimeline, bracketReset, type Observation } from '../../src/probe/analysis.ts';
 import { recordVirtually } from './record-sequences.ts';
 import { createSimLimiter, type SimAlgorithm } from './simulated-limiter.ts';
 

@@ -6,8 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { findK6, k6Args, parseK6Version, supportsDashboardExport } from '../../src/load/k6.ts';
-import { timeBound } from '../../src/load/run.ts';
+import { findK6, k6Args, parseK6Version, supportsDashboardExport } from '../../src/k6/k6.ts';
+import { timeBound } from '../../src/k6/run.ts';
 
 const BIN = join(process.cwd(), 'bin', 'facilioo-auth.js');
 let dir: string;

@@ -2,8 +2,8 @@
 // the target format under load/), and only FACILIOO_* variables: tools around k6 set bare names.
 import { describe, expect, test } from 'vitest';
 import { type Env, readConfig } from '../../load/lib/config.ts';
-import { getProfile, PROFILE_NAMES, profileOptions } from '../../load/lib/profiles.ts';
-import { buildRunConfig, type LoadRunConfig, type RunSettings } from '../../src/load/run-config.ts';
+import { getProfile, PROFILE_NAMES, profileOptions } from '../../src/k6/profiles.ts';
+import { buildRunConfig, type LoadRunConfig, type RunSettings } from '../../src/k6/run-config.ts';
 import { parseTarget } from '../../src/target/index.ts';
 
 const STAGING = {

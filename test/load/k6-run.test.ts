@@ -5,10 +5,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { ProbeResult } from '../../load/lib/probe.ts';
 import type { ThresholdsFile } from '../../load/lib/summary.ts';
-import { findK6 } from '../../src/load/k6.ts';
-import { runLoad } from '../../src/load/run.ts';
+import { findK6 } from '../../src/k6/k6.ts';
+import { runLoad } from '../../src/k6/run.ts';
+import type { ProbeResult } from '../../src/probe/probe.ts';
 import {
   type DefectName,
   type RunningReferenceApi,

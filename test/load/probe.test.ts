@@ -4,7 +4,7 @@
 // windows; against anything, it never exceeds its request and time budgets.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { createProbe } from '../../load/lib/probe.ts';
+import { createProbe } from '../../src/probe/probe.ts';
 import { createSimLimiter, runProbeVirtually, type SimAlgorithm } from './simulated-limiter.ts';
 
 const START = 1_000_000;

@@ -9,9 +9,9 @@
  * against a simulated limiter on a virtual clock.
  */
 import { request } from 'undici';
-import type { Observation } from '../../load/lib/analysis.ts';
-import { parseRetryAfter } from '../../load/lib/endpoints.ts';
-import type { ProbeTiming } from '../../src/load/timing.ts';
+import type { ProbeTiming } from '../../src/k6/timing.ts';
+import type { Observation } from '../../src/probe/analysis.ts';
+import { parseRetryAfter } from '../../src/probe/endpoints.ts';
 import type { SimResponse } from './simulated-limiter.ts';
 
 export interface Schedule {

@@ -5,10 +5,10 @@
 // and advance by their waits, so a busy machine cannot push a burst across a window (it did, on
 // real time, at a load average of 12 on two cores) and nothing here waits for real.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { analyzeTimeline, type Observation } from '../../load/lib/analysis.ts';
-import type { ProbeResult } from '../../load/lib/probe.ts';
-import { runProbe } from '../../src/load/probe-driver.ts';
-import { type ProbeTiming, virtualTiming } from '../../src/load/timing.ts';
+import { runProbe } from '../../src/k6/probe-driver.ts';
+import { type ProbeTiming, virtualTiming } from '../../src/k6/timing.ts';
+import { analyzeTimeline, type Observation } from '../../src/probe/analysis.ts';
+import type { ProbeResult } from '../../src/probe/probe.ts';
 import { ManualClock, type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
 import type { LimitsOptions } from '../../src/reference-api/rate-limiter.ts';
 import { recordOverHttp } from './record-sequences.ts';

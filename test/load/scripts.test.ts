@@ -6,13 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  bundleScript,
-  K6_CORE_MODULES,
-  LOAD_DIR,
-  listScripts,
-  resolveScript,
-} from '../../src/load/bundle.ts';
+import { bundleScript, K6_CORE_MODULES, LOAD_DIR, listScripts, resolveScript } from '../../src/k6/bundle.ts';
 
 const run = promisify(execFile);
 let outDir: string;

@@ -4,8 +4,8 @@
  * windows and alignments in milliseconds; the recorded sequences from the reference API (over
  * real HTTP) keep this model honest.
  */
-import type { Observation } from '../../load/lib/analysis.ts';
-import type { Probe, ProbeResult } from '../../load/lib/probe.ts';
+import type { Observation } from '../../src/probe/analysis.ts';
+import type { Probe, ProbeResult } from '../../src/probe/probe.ts';
 
 export type SimAlgorithm = 'fixed-window' | 'sliding-window' | 'token-bucket';
 

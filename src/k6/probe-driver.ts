@@ -1,14 +1,14 @@
 /**
  * The Node driver of the rate-limit probe: the same state machine k6 runs
- * (`load/lib/probe.ts`), with undici doing the requests and `timing` (real by default) doing the
+ * (`src/probe/probe.ts`), with undici doing the requests and `timing` (real by default) doing the
  * clock and the waits. Tests and the benchmark use it to exercise the real algorithm against the
  * reference API without k6; on a virtual timing shared with that API, CPU speed cannot change
  * which request lands in which window.
  */
 import { type Dispatcher, request } from 'undici';
-import type { Observation } from '../../load/lib/analysis.ts';
-import { PROBE_EMAIL, parseRetryAfter, probeRequest } from '../../load/lib/endpoints.ts';
-import { createProbe, type ProbeConfig, type ProbeResult } from '../../load/lib/probe.ts';
+import type { Observation } from '../probe/analysis.ts';
+import { PROBE_EMAIL, parseRetryAfter, probeRequest } from '../probe/endpoints.ts';
+import { createProbe, type ProbeConfig, type ProbeResult } from '../probe/probe.ts';
 import type { RouteName } from '../target/types.ts';
 import { type ProbeTiming, realTiming } from './timing.ts';
 

@@ -1,6 +1,6 @@
 /**
  * The run document's shape: what `facilioo-auth load` hands a k6 script as one JSON file
- * (written by src/load/run-config.ts, read by load/lib/config.ts). Types and constants only, so
+ * (written by src/k6/run-config.ts, read by load/lib/config.ts). Types and constants only, so
  * the k6 bundle can import it without Node.
  */
 import type { RejectStatus } from '../rate-limit/index.ts';

@@ -1,21 +1,21 @@
 /**
  * `facilioo-auth load`: resolve the target once (file, or an embedded reference API with a known
  * limiter, so a newcomer can watch the probe find it), refuse production unless told, write the
- * run document the k6 script opens (src/load/run-config.ts), bundle the script, find k6 and bound
+ * run document the k6 script opens (src/k6/run-config.ts), bundle the script, find k6 and bound
  * the run in time. Reports land in reports/load/.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { PROBE_EMAIL } from '../../load/lib/endpoints.ts';
-import { PROBE_DEFAULTS } from '../../load/lib/probe.ts';
-import { getProfile } from '../../load/lib/profiles.ts';
 import { ConfigError } from '../errors.ts';
 import { beforeRun, guardTarget } from '../preflight/index.ts';
+import { PROBE_EMAIL } from '../probe/endpoints.ts';
+import { PROBE_DEFAULTS } from '../probe/probe.ts';
 import type { LimitsOptions } from '../reference-api/rate-limiter.ts';
 import { type ResolvedTarget, resolveTarget } from '../target/index.ts';
 import { bundleScript, resolveScript, scriptName } from './bundle.ts';
 import { type Env, k6Version, requireK6, runK6, supportsDashboardExport } from './k6.ts';
+import { getProfile } from './profiles.ts';
 import { buildRunConfig, type LoadRunConfig, readAccountsFile, writeRunConfig } from './run-config.ts';
 
 export interface LoadRunOptions {

@@ -3,7 +3,7 @@
  * account: a made-up address under `.invalid` (RFC 2606), a wrong password for it, an invalid
  * refresh token, no access token. A rate limiter counts them all the same.
  */
-import { DEFAULT_PATHS, type RouteName } from '../../src/target/types.ts';
+import { DEFAULT_PATHS, type RouteName } from '../target/types.ts';
 
 export interface ProbeRequest {
   /** The route name, or the path when a path was asked for. */
@@ -61,4 +61,4 @@ export function probeRequest(
 }
 
 /** One Retry-After reading for every layer (src/rate-limit). */
-export { parseRetryAfter } from '../../src/rate-limit/index.ts';
+export { parseRetryAfter } from '../rate-limit/index.ts';
