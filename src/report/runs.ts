@@ -9,7 +9,7 @@ import { join, posix } from 'node:path';
 import { redactText } from '../redact/index.ts';
 import { writeFileAtomic } from './atomic.ts';
 import type { ProbeResult } from './inputs.ts';
-import { countChecks } from './merge.ts';
+import { mergeLayers } from './merge.ts';
 import type { CheckResult, GateReport, RunEntry, RunKind, Threshold } from './types.ts';
 import { type WrittenReports, writeReports } from './write.ts';
 
@@ -159,23 +159,21 @@ export function probeReport(
     durationMs: run.durationMs,
     ...(found ? {} : { reason: r.message ?? `no limit found within ${r.requestsSent} requests` }),
   };
-  return {
-    verdict: found ? 'pass' : 'fail',
+  return loadRunReport([check], run);
+}
+
+/** A probe or k6 run as a report of one load layer; verdict and counts as the gate computes them. */
+function loadRunReport(
+  checks: CheckResult[],
+  run: { target: { name: string; baseUrl: string }; startedAt: string; durationMs: number },
+): GateReport {
+  const { target, startedAt, durationMs } = run;
+  return mergeLayers([{ layer: 'load', target, startedAt, durationMs, checks }], {
     strictSecurity: false,
-    target: run.target,
-    startedAt: run.startedAt,
-    durationMs: run.durationMs,
-    counts: { passed: found ? 1 : 0, failed: found ? 0 : 1, skipped: 0, findings: 0 },
-    layers: [
-      {
-        layer: 'load',
-        target: run.target,
-        startedAt: run.startedAt,
-        durationMs: run.durationMs,
-        checks: [check],
-      },
-    ],
-  };
+    target,
+    startedAt,
+    durationMs,
+  });
 }
 
 /** The reports root a command's own report folder belongs to: `reports/load` → `reports`. */
@@ -215,19 +213,7 @@ export function loadReport(
         : { reason: `k6 ended with exit ${run.exitCode} and wrote no thresholds file` }),
     });
   }
-  const failed = checks.some((check) => check.status === 'failed');
-  return {
-    verdict: failed ? 'fail' : 'pass',
-    strictSecurity: false,
-    target: run.target,
-    startedAt: run.startedAt,
-    durationMs: run.durationMs,
-    counts: countChecks(checks),
-    thresholds: [...thresholds],
-    layers: [
-      { layer: 'load', target: run.target, startedAt: run.startedAt, durationMs: run.durationMs, checks },
-    ],
-  };
+  return { ...loadRunReport(checks, run), thresholds: [...thresholds] };
 }
 
 /** The files a k6 run left in `loadDir` since `sinceMs`: its summaries and thresholds. */
