@@ -24,7 +24,14 @@ interface BurstOutcome {
 const probeAddress = (ctx: CheckContext) =>
   `rate-limit-probe@${ctx.account('recovery').email.split('@')[1] ?? 'example.invalid'}`;
 
+/** Spends the recover-password budget until refused; the check's cleanup gives it back. */
 async function burst(ctx: CheckContext): Promise<BurstOutcome> {
+  const outcome = await spend(ctx);
+  ctx.cleanup('give the recover-password budget back', () => restoreBudget(ctx, outcome.limited));
+  return outcome;
+}
+
+async function spend(ctx: CheckContext): Promise<BurstOutcome> {
   const email = probeAddress(ctx);
   const { client } = ctx.client({ waitOnRateLimit: false });
   for (let sent = 1; sent <= BURST; sent++) {
@@ -76,7 +83,6 @@ export const rateLimitChecks = [
     disturbs: ['rateLimit', 'clock'],
     async run(ctx) {
       const { limited, sent } = await burst(ctx);
-      ctx.cleanup('give the recover-password budget back', () => restoreBudget(ctx, limited));
       ensure(
         limited !== undefined,
         `${sent} requests in a row to POST ${ctx.target.paths.recoverPassword} met no rate limit`,
@@ -96,7 +102,6 @@ export const rateLimitChecks = [
     disturbs: ['rateLimit', 'clock'],
     async run(ctx) {
       const { limited, sent } = await burst(ctx);
-      ctx.cleanup('give the recover-password budget back', () => restoreBudget(ctx, limited));
       if (!limited)
         return ctx.skip(
           `${sent} recover-password requests met no rate limit, so there is nothing to wait out`,
@@ -140,7 +145,6 @@ export const rateLimitChecks = [
     disturbs: ['rateLimit', 'clock'],
     async run(ctx) {
       const { limited, sent } = await burst(ctx);
-      ctx.cleanup('give the recover-password budget back', () => restoreBudget(ctx, limited));
       if (!limited)
         return ctx.skip(
           `${sent} recover-password requests met no rate limit, so there is no refusal to inspect`,
@@ -148,7 +152,7 @@ export const rateLimitChecks = [
       const header = limited.headers['retry-after'];
       const value = Array.isArray(header) ? header[0] : header;
       ensure(
-        value !== undefined && (/^\s*\d+\s*$/.test(value) || !Number.isNaN(Date.parse(value))),
+        parseRetryAfter(value, Date.now()) !== undefined,
         `the ${limited.status} answer carries ${value === undefined ? 'no Retry-After header' : `Retry-After "${value}", neither seconds nor a date`}`,
       );
     },
