@@ -83,6 +83,11 @@ describe('facilioo-auth check-target --discover', () => {
     ['refresh as Bearer', ['--refresh-token-in', 'bearer'], { refreshTokenIn: 'bearer' }],
     ['refresh in the body only', ['--refresh-token-in', 'body'], { refreshTokenIn: 'body' }],
     ['refresh token as an object', ['--refresh-token-shape', 'object'], { refreshTokenShape: 'object' }],
+    [
+      'refresh token as an object under "value"',
+      ['--refresh-token-shape', 'object', '--refresh-token-key', 'value'],
+      { refreshTokenShape: 'object', refreshTokenKey: 'value' },
+    ],
     ['wrong password 400', ['--wrong-password-status', '400'], { wrongPasswordStatus: 400 }],
     [
       'all three at once',
