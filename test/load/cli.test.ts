@@ -8,7 +8,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { resolveScript } from '../../src/k6/bundle.ts';
 import { findK6, k6Args, parseK6Version, supportsDashboardExport } from '../../src/k6/k6.ts';
+import { PROFILE_NAMES } from '../../src/k6/profiles.ts';
 import { timeBound } from '../../src/k6/run.ts';
 import { CLI_BIN, runCli } from '../cli/run-cli.ts';
 
@@ -110,6 +112,15 @@ describe('facilioo-auth load', () => {
     expect(profile.code).toBe(2);
     expect(profile.stderr).toMatch(/--profile.*smoke, average, stress, spike, soak/s);
   }, 30_000);
+
+  test("the help's example names a script and profile that exist", async () => {
+    const { code, stdout } = await runCli(['load', '--help']);
+    expect(code).toBe(0);
+    const example = /\$ facilioo-auth load (\S+)(?: --profile (\S+))?/.exec(stdout);
+    expect(example, stdout).not.toBeNull();
+    await expect(resolveScript(example?.[1] ?? '', dir)).resolves.toMatch(/\.ts$/);
+    if (example?.[2]) expect(PROFILE_NAMES).toContain(example[2]);
+  });
 
   test('a budget that is not a positive number names the flag', async () => {
     const { code, stderr } = await cli(['rate-limit-probe', '--max-requests', '0']);
