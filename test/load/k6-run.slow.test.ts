@@ -205,7 +205,8 @@ describe.concurrent('under k6', () => {
       rejectStatus: 429,
       algorithm: 'fixed-window',
     });
-    expect(Math.abs((rateLimit.windowSeconds ?? 0) - PROBE_LIMITS.windowSeconds)).toBeLessThanOrEqual(0.5);
+    // Within 10 %, as the CLI's 10 s window was held to ±1 s (measured beside a CPU hog: ±0.03 s).
+    expect(Math.abs((rateLimit.windowSeconds ?? 0) - PROBE_LIMITS.windowSeconds)).toBeLessThanOrEqual(0.2);
     expect(rateLimit.requestsSent).toBeLessThanOrEqual(20);
     expect(timeline.length).toBe(rateLimit.requestsSent);
     const summary = await json<{ metrics: Record<string, { values: Record<string, number> }> }>(
