@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { runGate } from '../src/gate/run.ts';
 import { type RunningReferenceApi, startReferenceApi } from '../src/reference-api/index.ts';
 import { type MailpitStub, startMailpitStub } from '../test/mailbox/mailpit-stub.ts';
+import { sharedKeys } from '../test/scenarios/reference-target.ts';
 import { captureProgress, privatePacts } from './support.ts';
 
 let api: RunningReferenceApi;
@@ -15,7 +16,7 @@ let dir: string;
 let pactDir: string;
 beforeAll(async () => {
   pactDir = await privatePacts();
-  api = await startReferenceApi({ host: '127.0.0.1', port: 0, control: true });
+  api = await startReferenceApi({ keys: await sharedKeys(), host: '127.0.0.1', port: 0, control: true });
   mailbox = await startMailpitStub();
   dir = await mkdtemp(join(tmpdir(), 'facilioo-e2e-mail-'));
 }, 180_000);

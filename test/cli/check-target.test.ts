@@ -8,6 +8,7 @@ import { serveOptions, writeTarget } from '../../src/cli/serve.ts';
 import { parseDiscoverySnippet } from '../../src/discover/index.ts';
 import { virtualTiming } from '../../src/k6/timing.ts';
 import { ManualClock, type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
+import { testKeys } from '../reference-api/support.ts';
 import { runCli } from './run-cli.ts';
 
 const PASSWORD = 'planted-Passw0rd-for-check-target';
@@ -79,6 +80,8 @@ describe('facilioo-auth check-target --discover', () => {
     clock?: ManualClock,
   ): Promise<{ api: RunningReferenceApi; file: string }> {
     const api = await startReferenceApi({
+      // The checked-in test key: generating an RSA pair is the slowest part of starting a server.
+      keys: (await testKeys()).slice(0, 1),
       ...serveOptions(flags),
       control: true,
       ...(clock ? { clock } : {}),

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
 import { runChecks } from '../../src/scenarios/runner.ts';
 import { msUntilRefused, parseTarget } from '../../src/target/index.ts';
+import { sharedKeys } from './reference-target.ts';
 
 describe('options.tokenLeewaySeconds', () => {
   test('the wait for refusal is exp plus the leeway plus one second', () => {
@@ -28,7 +29,13 @@ describe('options.tokenLeewaySeconds', () => {
   describe('against a reference API that accepts tokens 2 s past exp, without clock control', () => {
     let api: RunningReferenceApi;
     beforeAll(async () => {
-      api = await startReferenceApi({ host: '127.0.0.1', port: 0, accessTokenSeconds: 1, leewaySeconds: 2 });
+      api = await startReferenceApi({
+        keys: await sharedKeys(),
+        host: '127.0.0.1',
+        port: 0,
+        accessTokenSeconds: 1,
+        leewaySeconds: 2,
+      });
     });
     afterAll(() => api.close());
 
