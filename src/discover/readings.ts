@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import type { AccountSlot } from '../roles.ts';
 import type { Credentials, Target } from '../target/types.ts';
-import { type LimiterReading, probeLimiter } from './limiter.ts';
+import { type LimiterReading, type ProbeBudget, probeLimiter } from './limiter.ts';
 
 /** The target options (`options.*`) that announce a reading, and the limiter's reading. */
 export type ReadingOption =
@@ -47,7 +47,7 @@ export interface Discovery {
 
 export interface DiscoverOptions {
   /** The rate-limit probe's budget; `false` leaves the limiter out. */
-  probe: false | { maxRequests: number; maxSeconds: number };
+  probe: false | ProbeBudget;
   /** Why the probe was left out, when it was. */
   skipReason?: string;
 }
