@@ -4,6 +4,7 @@
  * address no account has, so no account's code or attempts are touched.
  */
 import { runProbe } from '../k6/probe-driver.ts';
+import type { RateLimitFindings } from '../probe/probe.ts';
 import type { Target } from '../target/types.ts';
 
 export interface LimiterReading {
@@ -34,6 +35,14 @@ export async function probeLimiter(
     maxSeconds: budget.maxSeconds,
     timeoutMs: target.options.requestTimeoutSeconds * 1000,
   });
+  return limiterReadingOf(rateLimit, budget);
+}
+
+/** What the probe's findings say of the limiter, as discovery reports it. */
+export function limiterReadingOf(
+  rateLimit: RateLimitFindings,
+  budget: { maxRequests: number; maxSeconds: number },
+): LimiterReading {
   const reading = {
     limit: rateLimit.limit,
     windowSeconds: rateLimit.windowSeconds,
