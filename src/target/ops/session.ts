@@ -26,7 +26,7 @@ import { msUntilRefused } from '../expiry.ts';
 import { isProductionTarget } from '../production.ts';
 import type { Credentials, Target } from '../types.ts';
 import { ControlClient } from './control.ts';
-import { declaredWindowWaitMs, rateLimitWaitMs, UNKNOWN_WAIT } from './rate-limit.ts';
+import { declaredQueue, declaredWindowWaitMs, rateLimitWaitMs, UNKNOWN_WAIT } from './rate-limit.ts';
 import { RecoveryAccount } from './recovery.ts';
 import { RecoveryLimit } from './recovery-limit.ts';
 import { type RefusedBy, withBrokenSignature } from './tokens.ts';
@@ -123,6 +123,11 @@ export class TargetSession {
     return this.target.options.maxWaitSeconds * 1000;
   }
 
+  /** Time this session's clients spent rate limited: told waits, and declared queues' latency. */
+  get rateLimitWaitedMs(): number {
+    return this.#waitedMs;
+  }
+
   /** A target the load command refuses without --allow-production. */
   get isProduction(): boolean {
     return isProductionTarget(this.target);
@@ -165,6 +170,9 @@ export class TargetSession {
     const { target } = this;
     // With clock control a limit is skipped over by moving the clock (rateLimited()), never waited for.
     const wait = options.waitOnRateLimit !== false && !this.control;
+    // A queueing limiter's wait is latency: a limited route's round trip may have been spent queued.
+    const queueWaitMs = (exchange: Exchange) =>
+      declaredQueue(target) > 0 && exchange.route === 'recoverPassword' ? exchange.durationMs : 0;
     const store = new MemoryTokenStore();
     const exchanges: Exchange[] = [];
     const client = new AuthClient({
@@ -175,7 +183,7 @@ export class TargetSession {
         // The bound is per session: a client made later gets what earlier clients left of it.
         rateLimit: { maxTotalWaitMs: wait ? Math.max(0, this.maxWaitMs - this.#waitedMs) : 0 },
         onExchange: (exchange) => {
-          this.#waitedMs += exchange.retryAfterMs ?? 0;
+          this.#waitedMs += (exchange.retryAfterMs ?? 0) + queueWaitMs(exchange);
           exchanges.push(exchange);
           this.trace(formatExchange(exchange));
         },

@@ -82,6 +82,26 @@ describe('a burst against a queueing limiter', () => {
   });
 });
 
+describe("a session's rate-limit budget", () => {
+  test.each([
+    [
+      'declared, counts every recover-password round trip as a possible queue wait',
+      { windowSeconds: 2, queueLimit: 3 },
+      true,
+    ],
+    ['not declared, counts only told waits', { windowSeconds: 2 }, false],
+  ] as const)('a queue %s', async (_, rateLimit, counted) => {
+    const target = await declared({ limits: { permitLimit: 1, windowSeconds: 2, queueLimit: 3 } }, rateLimit);
+    const ops = session(target);
+    const { client, exchanges } = ops.client();
+    await client.recoverPassword(unknownAddress());
+    await client.recoverPassword(unknownAddress());
+    const roundTrips = exchanges.reduce((sum, exchange) => sum + exchange.durationMs, 0);
+    expect(ops.rateLimitWaitedMs).toBe(counted ? roundTrips : 0);
+    await ops.close();
+  });
+});
+
 describe('waiting out a refusal that names no wait', () => {
   test('one declared window and its margin, else maxWaitSeconds', () => {
     const base = { options: { maxWaitSeconds: 60 } } as Target;
