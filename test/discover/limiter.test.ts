@@ -1,10 +1,16 @@
 // A limiter that queues requests over its limit answers them late instead of refusing them: the
 // probe and discovery report that latency jump as the limit it is, not as "no limit".
 import { describe, expect, test } from 'vitest';
-import { formatDiscovery, limiterReadingOf, parseDiscoverySnippet } from '../../src/discover/index.ts';
+import {
+  formatDiscovery,
+  limiterReadingOf,
+  parseDiscoverySnippet,
+  probeLimiter,
+} from '../../src/discover/index.ts';
 import type { Observation } from '../../src/probe/analysis.ts';
 import { buildResult } from '../../src/probe/probe-result.ts';
 import type { Target } from '../../src/target/index.ts';
+import { startTarget } from '../scenarios/reference-target.ts';
 
 const BUDGET = { maxRequests: 30, maxSeconds: 30 };
 const fast = (t: number, status = 200): Observation => ({ t, status, durationMs: 10 });
@@ -69,4 +75,34 @@ describe('a queueing limiter', () => {
     expect(limiter.found).toBe(false);
     expect(parseDiscoverySnippet(output).options).toEqual({});
   });
+});
+
+test('the bounded probe reads a live queueing limiter as one, its permits and window included', async () => {
+  // A 3 s window: a queued answer waits most of it, far beyond a round trip on a busy machine.
+  const running = await startTarget({
+    control: false,
+    limits: { permitLimit: 3, windowSeconds: 3, queueLimit: 2 },
+  });
+  try {
+    const limiter = await probeLimiter(running.target, { maxRequests: 30, maxSeconds: 30 });
+    expect(limiter).toMatchObject({ found: true, reading: { limit: 3, rejectStatus: null, queueing: true } });
+    expect(limiter.reading.windowSeconds).toBeGreaterThan(2.5);
+    expect(limiter.evidence).toMatch(/answered late instead of refused: the limiter queues/);
+  } finally {
+    await running.close();
+  }
+});
+
+test('the same probe against a server with no limit finds none', async () => {
+  const running = await startTarget({
+    control: false,
+    limits: { permitLimit: 3, windowSeconds: 3, queueLimit: 2 },
+    defects: ['no-rate-limit'],
+  });
+  try {
+    const limiter = await probeLimiter(running.target, { maxRequests: 20, maxSeconds: 30 });
+    expect(limiter).toMatchObject({ found: false, reading: { limit: null, queueing: false } });
+  } finally {
+    await running.close();
+  }
 });
