@@ -75,7 +75,7 @@ async function restoreBudget(ctx: CheckContext, outcome: Burst): Promise<void> {
   await outcome.settled;
   if (wait.basis !== 'maxWaitSeconds' && wait.ms <= ctx.target.options.maxWaitSeconds * 1000) {
     ctx.trace(
-      `waiting ${(wait.ms / 1000).toFixed(1)} s for the recover-password budget to come back (${wait.basis === 'retry-after' ? 'as Retry-After says' : 'one declared window'})`,
+      `waiting ${Math.ceil(wait.ms / 1000)} s for the recover-password budget to come back (${wait.basis === 'retry-after' ? 'as Retry-After says' : 'one declared window'})`,
     );
     await sleep(wait.ms);
     return;

@@ -165,7 +165,7 @@ export class RecoveryLimit {
     const wait = limiterWait(namedMs, session.target);
     const ms = Math.min(wait.ms, session.maxWaitMs);
     session.trace(
-      `waiting ${(ms / 1000).toFixed(1)} s for the recover-password limit to open again (${WAIT_BASIS[wait.basis]})`,
+      `waiting ${Math.ceil(ms / 1000)} s for the recover-password limit to open again (${WAIT_BASIS[wait.basis]})`,
     );
     await session.wait(ms);
   }
@@ -184,7 +184,7 @@ export class RecoveryLimit {
     if (declaredQueue(target) > 0 && window !== undefined && window <= session.maxWaitMs) {
       await this.#settle();
       session.trace(
-        `waiting ${(window / 1000).toFixed(1)} s, one declared window (options.rateLimit.windowSeconds), for a recover-password permit`,
+        `waiting ${Math.ceil(window / 1000)} s for a recover-password permit (one declared window, options.rateLimit.windowSeconds)`,
       );
       await session.wait(window);
       return;
