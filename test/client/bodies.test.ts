@@ -69,10 +69,22 @@ describe('parseTokenPair', () => {
     }
   });
 
-  test.each(['token', 'value', 'refreshToken'])('an object refreshToken gives the string under %s', (key) => {
-    const body = { accessToken: 'at-1', refreshToken: { [key]: 'rt-inner', expiresAt: '2030-01-01' } };
-    expect(parseTokenPair(answer(body), 'object').refreshToken).toBe('rt-inner');
-    expect(parseTokenPair(answer(body), 'either').refreshToken).toBe('rt-inner');
+  test.each(['token', 'value', 'refreshToken'])(
+    'an object refreshToken gives the string under the key %s',
+    (key) => {
+      const body = { accessToken: 'at-1', refreshToken: { [key]: 'rt-inner', expiresAt: '2030-01-01' } };
+      expect(parseTokenPair(answer(body), 'object', key).refreshToken).toBe('rt-inner');
+      expect(parseTokenPair(answer(body), 'either', key).refreshToken).toBe('rt-inner');
+    },
+  );
+
+  test('the key defaults to token, and another member is no substitute', () => {
+    const body = { accessToken: 'at-1', refreshToken: { token: 'rt-token', value: 'rt-value' } };
+    expect(parseTokenPair(answer(body), 'object').refreshToken).toBe('rt-token');
+    const error = thrown(() =>
+      parseTokenPair(answer({ accessToken: 'a', refreshToken: { value: 'rt-value' } }), 'object'),
+    );
+    expect(error.message).toContain('without a string under "token" (its string members: "value")');
   });
 
   test('the other shape than the option promises names the option and the value to set', () => {
@@ -101,8 +113,8 @@ describe('parseTokenPair', () => {
     ['a number as refresh token', { accessToken: 'a', refreshToken: 7 }, 'refreshToken is missing or empty'],
     [
       'an object without a token string',
-      { accessToken: 'a', refreshToken: { expiresAt: 'x' } },
-      'without a string under token, value, refreshToken',
+      { accessToken: 'a', refreshToken: { expiresAt: 2030 } },
+      'refreshToken is an object without a string under "token"',
     ],
   ])('%s is a malformed-response TransportError saying so', (_name, body, message) => {
     const error = thrown(() => parseTokenPair(answer(body), 'either'));
