@@ -183,9 +183,19 @@ export function toChecks({ interactions, skipped, report, events, crash }: ToChe
       const why = crash ?? 'the verifier did not report this interaction';
       return { ...base, status: 'failed', durationMs: duration, reason: `${request}: ${why}` };
     }
+    // A state that could not be set up fails its interaction even where the answer matched: the
+    // request ran without its state (no code sent, recovery not blocked), so a match proves nothing.
+    const failedState = setups.find((e) => e.outcome === 'failed');
+    if (result.result === 'OK' && failedState) {
+      return {
+        ...base,
+        status: 'failed',
+        durationMs: duration,
+        reason: `${request}: state "${describeState({ name: failedState.state, params: failedState.params })}" could not be set up: ${failedState.reason ?? 'unknown error'} — the answer matched the pact, but without its state that proves nothing`,
+      };
+    }
     if (result.result === 'OK') return { ...base, status: 'passed', durationMs: duration };
 
-    const failedState = setups.find((e) => e.outcome === 'failed');
     const stateNote = failedState
       ? `state "${describeState({ name: failedState.state, params: failedState.params })}" could not be set up: ${failedState.reason ?? 'unknown error'} — then `
       : '';

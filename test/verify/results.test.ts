@@ -149,6 +149,23 @@ describe('toChecks', () => {
     );
   });
 
+  test('a state that failed to set up fails its interaction even where the answer matched', () => {
+    const events: StateEvent[] = [
+      {
+        state: 'a registered account',
+        params: { account: 'admin' },
+        action: 'setup',
+        outcome: 'failed',
+        reason: 'no recovery mail within 2 s',
+      },
+    ];
+    const checks = toChecks({ interactions: [other], skipped: new Map(), report, events });
+    expect(checks[0]).toMatchObject({ status: 'failed' });
+    expect(checks[0]?.reason).toBe(
+      'POST /api/auth/login: state "a registered account (account: admin)" could not be set up: no recovery mail within 2 s — the answer matched the pact, but without its state that proves nothing',
+    );
+  });
+
   test('an interaction the verifier never reported fails with the crash reason', () => {
     const checks = toChecks({
       interactions: [login],
