@@ -8,6 +8,8 @@ import { DEFECTS, type DefectName } from '../src/reference-api/defects.ts';
 import { startReferenceApi } from '../src/reference-api/index.ts';
 import type { CheckResult } from '../src/report/types.ts';
 import { type ResolvedTarget, resolveTarget, type Target } from '../src/target/index.ts';
+import { replayLine, type VerificationEvent } from '../src/verify/live.ts';
+import { routeOf, slug } from '../src/verify/pacts.ts';
 import { openVerificationSession, type VerificationSession } from '../src/verify/session.ts';
 import { verifyPacts } from '../src/verify/verify.ts';
 import { ensurePacts } from '../src/verify/write-pacts.ts';
@@ -67,12 +69,37 @@ const setDefects = async (defects: string[]) => {
 describe('verification against the reference API', () => {
   test('every interaction of the pacts holds against a clean reference API, and the target is left as found', async () => {
     await setDefects([]);
-    const result = await verifyPacts({ target: resolved.target, session, reportDir });
+    const heard: { event: VerificationEvent; at: number }[] = [];
+    const result = await verifyPacts({
+      target: resolved.target,
+      session,
+      reportDir,
+      onProgress: (event) => heard.push({ event, at: Date.now() }),
+    });
     const notPassed = result.checks.filter((check) => check.status !== 'passed');
     expect(notPassed).toEqual([]);
     // 18 interactions and the cleanup check: a pact that lost interactions would show here.
     expect(result.checks.length).toBeGreaterThanOrEqual(19);
     expect(result.ok).toBe(true);
+
+    // One line per interaction, counted in order, each naming its interaction from the pacts.
+    const replayed = heard.flatMap(({ event }) => (event.kind === 'replayed' ? [event] : []));
+    const contracts = result.checks.filter((check) => check.kind === 'contract');
+    expect(replayed.map((event) => `${event.done}/${event.of}`)).toEqual(
+      contracts.map((_, index) => `${index + 1}/${contracts.length}`),
+    );
+    const described = replayed.map((event) => `${routeOf(event.path)}.${slug(event.description ?? '?')}`);
+    expect([...described].sort()).toEqual(contracts.map((check) => check.id).sort());
+    expect(replayLine(replayed[0]!)).toMatch(/^verification: 1\/\d+ [\w-]+ · ".+" → \d{3} in \d+ ms$/);
+    // As they happen, not at the end: the first line reached this process before the worker set
+    // up the last interaction's states (both clocks are this machine's).
+    const lastSetup = Math.max(...result.events.filter((e) => e.action === 'setup').map((e) => e.at ?? 0));
+    expect(heard[0]!.at).toBeLessThan(lastSetup);
+    // The passwords and tokens the states handed out appear in no line.
+    const lines = replayed.map(replayLine).join('\n');
+    for (const account of Object.values(resolved.reference!.accounts))
+      expect(lines).not.toContain(account.password);
+    expect(lines).not.toMatch(/eyJ[A-Za-z0-9_-]{8}/);
   });
 
   test('the shape table covers every shape defect of the reference API', () => {

@@ -32,6 +32,8 @@ export interface RunEnvironment {
   /** The target's public keys, loaded once; empty when it lists none. */
   keys(): Promise<LabelledKey[]>;
   trace: ((line: string) => void) | undefined;
+  /** Waits (token expiry) go through here when given, so a test can stand in a virtual clock. */
+  sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 export interface CheckContext {
@@ -99,6 +101,7 @@ export class Context extends TargetSession implements CheckContext {
         },
         fail,
         trace: (line) => env.trace?.(`[${check.id}${phase.now}] ${line}`),
+        ...(env.sleep ? { sleep: env.sleep } : {}),
       },
       env.control,
     );

@@ -18,3 +18,4 @@ export {
   unknownAddress,
 } from './session.ts';
 export { type RefusedBy, withBrokenSignature } from './tokens.ts';
+export { parseWaitLine, type WaitNotice, waitLine } from './waits.ts';

@@ -29,6 +29,7 @@ import { ControlClient } from './control.ts';
 import { rateLimitWaitMs, UNKNOWN_WAIT } from './rate-limit.ts';
 import { RecoveryAccount } from './recovery.ts';
 import { type RefusedBy, withBrokenSignature } from './tokens.ts';
+import { waitLine } from './waits.ts';
 
 export interface SessionHooks {
   /** Ends the work as "the target cannot provide this", saying why. */
@@ -176,6 +177,16 @@ export class TargetSession {
           this.#waitedMs += exchange.retryAfterMs ?? 0;
           exchanges.push(exchange);
           this.trace(formatExchange(exchange));
+          // The client sleeps after this exchange: announced like every other wait.
+          if (exchange.retryAfterMs !== undefined && exchange.retryAfterMs > 0) {
+            this.trace(
+              waitLine({
+                what: `the rate limit on ${exchange.route ?? exchange.url} to let the retry through`,
+                seconds: exchange.retryAfterMs / 1000,
+                upTo: false,
+              }),
+            );
+          }
         },
       },
     });
@@ -260,7 +271,13 @@ export class TargetSession {
       );
     }
     if (waitMs <= 0) return;
-    this.trace(`waiting ${Math.ceil(waitMs / 1000)} s for the access token to expire (no clock control)`);
+    this.trace(
+      waitLine({
+        what: 'the access token to expire (no clock control)',
+        seconds: waitMs / 1000,
+        upTo: false,
+      }),
+    );
     await this.wait(waitMs);
   }
 
@@ -350,7 +367,9 @@ export class TargetSession {
         `recover-password of target "${this.target.name}" asks for a ${Math.round(waitMs / 1000)} s wait, longer than options.maxWaitSeconds (${this.target.options.maxWaitSeconds} s), and the target has no control URL to reset its limiter`,
       );
     }
-    this.trace(`waiting ${Math.ceil(waitMs / 1000)} s for the recover-password limit to open again`);
+    this.trace(
+      waitLine({ what: 'the recover-password limit to open again', seconds: waitMs / 1000, upTo: false }),
+    );
     await this.wait(waitMs);
   }
 
