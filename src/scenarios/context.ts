@@ -82,6 +82,8 @@ export interface CheckContext {
   /** Runs after the check however it ended, last registered first. */
   cleanup(label: string, action: () => Promise<void>): void;
   trace(line: string): void;
+  /** Sleeps `ms`, announcing what for (see target/ops/waits.ts): no wait is silent. */
+  wait(ms: number, what: string): Promise<void>;
 }
 
 export class Context extends TargetSession implements CheckContext {

@@ -187,7 +187,10 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
         if (session.control) return session.control.reset();
         // The window the limiter named, else the longest wait allowed: later states need the route.
         const named = limiterRetryAfterMs === undefined || limiterRetryAfterMs === UNKNOWN_WAIT;
-        await session.wait(named ? session.maxWaitMs : Math.min(limiterRetryAfterMs!, session.maxWaitMs));
+        await session.wait(
+          named ? session.maxWaitMs : Math.min(limiterRetryAfterMs!, session.maxWaitMs),
+          'the recover-password limit to open again for the next interaction',
+        );
         limiterRetryAfterMs = undefined;
       },
     },

@@ -3,7 +3,6 @@
  * limit, and the refusal says when to come back. The burst spends the budget every other check
  * shares, so these checks run alone and last, and give the budget back before they end.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../../client/index.ts';
 import { parseRetryAfter } from '../../rate-limit/index.ts';
 import { type CheckContext, rateLimitWaitMs } from '../context.ts';
@@ -56,8 +55,7 @@ async function restoreBudget(ctx: CheckContext, limited: ApiError | undefined): 
     return;
   }
   if (waitMs >= 0 && seconds <= ctx.target.options.maxWaitSeconds) {
-    ctx.trace(`waiting ${seconds} s for the recover-password budget to come back (as Retry-After says)`);
-    await sleep(seconds * 1000);
+    await ctx.wait(seconds * 1000, 'the recover-password budget to come back (as Retry-After says)');
     return;
   }
   ctx.trace(
@@ -113,8 +111,10 @@ export const rateLimitChecks = [
       if (ctx.control) {
         await ctx.advanceClock(seconds + 1, 'by Retry-After, as a client would wait');
       } else if (seconds + 1 <= ctx.target.options.maxWaitSeconds) {
-        ctx.trace(`waiting ${seconds + 1} s, as Retry-After says`);
-        await sleep((seconds + 1) * 1000);
+        await ctx.wait(
+          (seconds + 1) * 1000,
+          'the rate limit to let requests through again, as Retry-After says',
+        );
       } else {
         ctx.skip(
           `Retry-After is ${seconds} s, more than options.maxWaitSeconds (${ctx.target.options.maxWaitSeconds} s), and the target has no clock control`,

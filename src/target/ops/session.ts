@@ -145,7 +145,12 @@ export class TargetSession {
     throw new Error(redactText(message));
   }
 
-  wait(ms: number): Promise<void> {
+  /**
+   * Sleeps `ms`. With `what` (a phrase: "the access token to expire") the wait is announced first
+   * in the one shape progress displays read (waits.ts), so no wait is silent.
+   */
+  wait(ms: number, what?: string): Promise<void> {
+    if (what !== undefined) this.trace(waitLine({ what, seconds: ms / 1000, upTo: false }));
     return this.#hooks.sleep ? this.#hooks.sleep(ms) : sleep(ms);
   }
 
@@ -271,14 +276,7 @@ export class TargetSession {
       );
     }
     if (waitMs <= 0) return;
-    this.trace(
-      waitLine({
-        what: 'the access token to expire (no clock control)',
-        seconds: waitMs / 1000,
-        upTo: false,
-      }),
-    );
-    await this.wait(waitMs);
+    await this.wait(waitMs, 'the access token to expire (no clock control)');
   }
 
   /**
@@ -367,10 +365,7 @@ export class TargetSession {
         `recover-password of target "${this.target.name}" asks for a ${Math.round(waitMs / 1000)} s wait, longer than options.maxWaitSeconds (${this.target.options.maxWaitSeconds} s), and the target has no control URL to reset its limiter`,
       );
     }
-    this.trace(
-      waitLine({ what: 'the recover-password limit to open again', seconds: waitMs / 1000, upTo: false }),
-    );
-    await this.wait(waitMs);
+    await this.wait(waitMs, 'the recover-password limit to open again');
   }
 
   /** The recovery account, tracked so that `restore()` puts back exactly what was changed. */
