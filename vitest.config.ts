@@ -1,5 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+// Most test files wait on sockets, child processes (k6, the Pact verifier) and timers rather than
+// on the CPU, so more files run at once than there are cores. vitest's default (cores − 1) is one
+// file at a time on the 2-core machines this project is measured on. Every project of a group
+// must state the same count (vitest refuses a group whose projects differ).
+const WORKERS = 4;
+
 // The suites are vitest projects, chosen by name (`--project unit`), never by ignore globs.
 // Contracts share one pact file per endpoint and the Pact FFI per process, so they run in
 // forks with no file parallelism, as pact-js runs its own tests.
@@ -16,10 +22,26 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
+          // The slow files (real k6 runs, whole-repo lint and type-check) are their own project,
+          // beside this one: `npm run test:unit` stays quick.
+          exclude: ['test/**/*.slow.test.ts'],
+          maxWorkers: WORKERS,
           setupFiles: ['test/fast-check-seed.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        // Real k6 runs of the load scripts, Biome and tsc over the repo: tens of seconds each,
+        // in the first group beside the unit files.
+        test: {
+          name: 'slow',
+          include: ['test/**/*.slow.test.ts'],
+          environment: 'node',
+          maxWorkers: WORKERS,
+          testTimeout: 300_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -43,6 +65,7 @@ export default defineConfig({
           name: 'verification',
           include: ['contracts/**/*.verify.test.ts'],
           sequence: { groupOrder: 3 },
+          maxWorkers: WORKERS,
           // The verifier runs in worker processes, one per test file, so the files may run side by side.
           pool: 'forks',
           testTimeout: 60_000,
@@ -72,6 +95,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
           sequence: { groupOrder: 3 },
+          maxWorkers: WORKERS,
           pool: 'forks',
           testTimeout: 120_000,
           hookTimeout: 180_000,
@@ -85,6 +109,7 @@ export default defineConfig({
           name: 'readings',
           include: ['readings/**/*.test.ts'],
           sequence: { groupOrder: 3 },
+          maxWorkers: WORKERS,
           pool: 'forks',
           maxConcurrency: 4,
           testTimeout: 180_000,

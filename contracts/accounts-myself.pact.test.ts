@@ -3,10 +3,17 @@
 // client refresh.
 import { MatchersV3 } from '@pact-foundation/pact';
 import { describe, expect, test } from 'vitest';
-import { ApiError } from '../src/client/index.ts';
 import { BEARER_CHALLENGE } from '../src/pact/matchers.ts';
 import { state } from '../src/pact/states.ts';
-import { bearerFromState, clientFor, createPact, EXAMPLE, READINGS, undocumentedDto } from './support.ts';
+import {
+  bearerFromState,
+  clientFor,
+  createPact,
+  EXAMPLE,
+  READINGS,
+  refusal,
+  undocumentedDto,
+} from './support.ts';
 
 const { matchStatus, regex, HTTPResponseStatusClass } = MatchersV3;
 const pact = createPact();
@@ -49,14 +56,13 @@ describe(`GET ${PATH}`, () => {
       .executeTest(async (mockServer) => {
         const client = clientFor(mockServer);
         // An explicit Authorization header switches off refresh-and-retry: this interaction is the 401 alone.
-        const error = await client
-          .request('GET', client.protectedPath, {
+        const error = await refusal(
+          client.request('GET', client.protectedPath, {
             headers: { Authorization: `Bearer ${EXAMPLE.accessToken}` },
-          })
-          .catch((e) => e);
-        expect(error).toBeInstanceOf(ApiError);
-        expect((error as ApiError).status).toBe(401);
-        expect((error as ApiError).headers['www-authenticate']).toMatch(/^bearer/i);
+          }),
+        );
+        expect(error.status).toBe(401);
+        expect(error.headers['www-authenticate']).toMatch(/^bearer/i);
         await client.close();
       });
   });

@@ -12,7 +12,9 @@ import type {
   V4RequestBuilder,
   V4ResponseBuilder,
 } from '@pact-foundation/pact/src/v4/http/types.js';
+import { expect } from 'vitest';
 import {
+  ApiError,
   AuthClient,
   clientOptionsForReadings,
   MemoryTokenStore,
@@ -162,4 +164,14 @@ export function errorBody(builder: V4ResponseBuilder): void {
   builder
     .headers({ 'Content-Type': regex(JSON_CONTENT_TYPE, 'application/problem+json; charset=utf-8') })
     .jsonBody(like({}));
+}
+
+/** The client's call must be refused by the API: the ApiError it rejects with, for the test's own checks. */
+export async function refusal(call: Promise<unknown>): Promise<ApiError> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, 'the call was expected to be refused with an API error').toBeInstanceOf(ApiError);
+  return error as ApiError;
 }

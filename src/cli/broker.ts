@@ -12,11 +12,11 @@ import {
   brokerConfig,
   buildInfo,
   canIDeployArgs,
+  listPactFiles,
   PACTICIPANTS,
   pactBroker,
   publishArgs,
-} from '../verify/broker.ts';
-import { listPactFiles } from '../verify/pacts.ts';
+} from '../verify/index.ts';
 import type { RegisterCommand } from './main.ts';
 
 function requireBroker(): BrokerConfig {

@@ -3,7 +3,7 @@
  * defects-recovery.ts, the rest in defects.ts), which defects.ts joins into the one list.
  */
 
-/** `load`: only a load run shows it (test/load/k6-run.test.ts); the scenario suite does not hunt it. */
+/** `load`: only a load run shows it (test/load/k6-run.slow.test.ts); the scenario suite does not hunt it. */
 export type DefectKind = 'behaviour' | 'security' | 'shape' | 'load';
 
 export interface DefectEntry {

@@ -303,7 +303,7 @@ const ROWS: Partial<Record<DefectName, Row>> = {
     healthy: { status: 401, type: 'application/problem+json' },
     defective: { status: 401, type: 'text/plain' },
   },
-  // Load defects: test/load/k6-run.test.ts shows the load profiles failing against each.
+  // Load defects: test/load/k6-run.slow.test.ts shows the load profiles failing against each.
   'errors-under-load': {
     probe: async () => {
       const statuses = [];
