@@ -14,9 +14,9 @@ import { type PactInteraction, routeOf } from './pacts.ts';
 /** One replayed request answered by the target. */
 export interface Replayed {
   kind: 'replayed';
-  /** Interactions answered so far, this one included, and how many the run replays. */
+  /** Interactions answered so far, this one included, and how many the run replays (unknown for broker pacts). */
   done: number;
-  of: number;
+  of: number | undefined;
   /** Undefined when no interaction of the pacts matches (broker pacts are not read here). */
   description: string | undefined;
   method: string;
@@ -50,7 +50,7 @@ export function replayLine(event: Replayed): string {
             : event.description
         }"`;
   return redactText(
-    `verification: ${event.done}/${event.of} ${described} → ${event.status} in ${Math.round(event.durationMs)} ms`,
+    `verification: ${event.done}${event.of === undefined ? '' : `/${event.of}`} ${described} → ${event.status} in ${Math.round(event.durationMs)} ms`,
   );
 }
 
@@ -98,7 +98,8 @@ export class ReplayTracker {
     return {
       kind: 'replayed',
       done: this.#done,
-      of: Math.max(this.#of, this.#done),
+      // No pact files read (broker pacts): the count is all there is.
+      of: this.#of > 0 ? Math.max(this.#of, this.#done) : undefined,
       description: found?.description,
       method: method.toUpperCase(),
       // Redacted where the secrets are known: the worker registered what its states handed out.

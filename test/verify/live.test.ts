@@ -57,6 +57,12 @@ describe('ReplayTracker', () => {
   });
 });
 
+test('without pact files (broker pacts) a request is counted without a total', () => {
+  const event = new ReplayTracker([]).replayed('POST', '/api/auth/login', 401, 2);
+  expect(event.of).toBeUndefined();
+  expect(replayLine(event)).toBe('verification: 1 POST /api/auth/login → 401 in 2 ms');
+});
+
 describe('replayLine', () => {
   test('reads as count, route, description, status and time; long descriptions are cut', () => {
     const tracker = new ReplayTracker([LOGIN, { ...LOGIN, description: `a login ${'x'.repeat(80)}` }]);
