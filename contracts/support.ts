@@ -125,15 +125,16 @@ export const jsonContentType = () => ({
 
 /**
  * The documented token pair (DOC: accessToken and refreshToken, both JWTs), by shape only. In the
- * object reading the refresh token is `{ "token": <JWT> }` (the key the reference API uses; the
- * client also reads `value` and `refreshToken`, which a pact cannot leave open).
+ * object reading the refresh token is `{ <refreshTokenKey>: <JWT> }`: a pact cannot leave the
+ * member's name open, so the target names it (default `token`).
  */
 export function tokenPairResponse(pair: TokenPair) {
   const refreshToken = regex(JWT, pair.refreshToken);
   return (builder: V4ResponseBuilder) => {
     builder.headers(jsonContentType()).jsonBody({
       accessToken: regex(ACCESS_TOKEN_JWT, pair.accessToken),
-      refreshToken: READINGS.refreshTokenShape === 'object' ? { token: refreshToken } : refreshToken,
+      refreshToken:
+        READINGS.refreshTokenShape === 'object' ? { [READINGS.refreshTokenKey]: refreshToken } : refreshToken,
     });
   };
 }

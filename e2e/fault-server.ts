@@ -52,7 +52,9 @@ export async function startFaultServer(
       case 'hang':
         return; // never answers; the socket stays open until the client gives up
       case 'slow': {
-        // Headers at once, then a JSON body one byte at a time, too slowly to ever finish in time.
+        // Headers at once, then a JSON body one byte every 100 ms: a byte arrives well within any
+        // idle timeout a client might use, yet the whole body takes seconds — longer than any
+        // request timeout the tests set.
         response.writeHead(200, { 'content-type': 'application/json' });
         const body = '{"accessToken":"eyJhbGciOiJSUzI1NiJ9.e30.c2ln","refreshToken":"x"}';
         let sent = 0;
@@ -64,7 +66,7 @@ export async function startFaultServer(
             return;
           }
           response.write(body[sent++]);
-        }, 500);
+        }, 100);
         timers.add(timer);
         return;
       }

@@ -49,7 +49,10 @@ describe.concurrent.each(FAULTS)('a target whose every answer is "%s"', (fault) 
           recovery: account('recovery'),
         },
         mailbox: { kind: 'mailpit', url: `${server.url}/mailbox` },
-        options: { requestTimeoutSeconds: 1, maxWaitSeconds: 2 },
+        // Each check that sends a request waits out one timeout, and the checks that share the
+        // recovery account do so one after another: a short timeout keeps the run short. It is
+        // still several times what the preflight round (two loopback answers) takes on a busy machine.
+        options: { requestTimeoutSeconds: 0.5, maxWaitSeconds: 2 },
       }),
     );
     const { progress, output } = captureProgress();

@@ -29,7 +29,8 @@ test('a target that stops answering mid-probe: every request ends as "no answer"
       name: 'stops-answering',
       baseUrl: server.url,
       accounts: { user: { email: 'user@fault.test', password: 'pw-user-not-real' } },
-      options: { requestTimeoutSeconds: 1 },
+      // Each of the three requests waits out one timeout; the preflight's two answers come at once.
+      options: { requestTimeoutSeconds: 0.5 },
     }),
   );
   const reports = join(dir, 'reports', 'load');

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runGate } from '../src/gate/run.ts';
 import { type RunningReferenceApi, startReferenceApi } from '../src/reference-api/index.ts';
 import { scanForSecrets } from '../src/report/index.ts';
+import { sharedKeys } from '../test/scenarios/reference-target.ts';
 import { type RecordingProxy, startRecordingProxy } from './recording-proxy.ts';
 import { captureProgress, privatePacts } from './support.ts';
 
@@ -21,7 +22,13 @@ describe('a gate run against a target with defects, every request recorded', () 
 
   beforeAll(async () => {
     pactDir = await privatePacts();
-    api = await startReferenceApi({ control: true, host: '127.0.0.1', port: 0, defects: [...DEFECTS] });
+    api = await startReferenceApi({
+      keys: await sharedKeys(),
+      control: true,
+      host: '127.0.0.1',
+      port: 0,
+      defects: [...DEFECTS],
+    });
     proxy = await startRecordingProxy(api.baseUrl);
     dir = await mkdtemp(join(tmpdir(), 'facilioo-e2e-secrets-'));
   }, 180_000);

@@ -26,6 +26,7 @@ export const READINGS: Reading[] = [
   { name: 'refresh token only in the body, recovery code only as a string', serve: '--control --refresh-token-in body --recovery-code-type string', defect: 'refresh-not-rotated' },
   { name: 'refresh token only as Bearer', serve: '--control --refresh-token-in bearer', defect: 'refresh-token-reusable' },
   { name: 'refresh token as an object', serve: '--control --refresh-token-shape object', defect: 'refresh-not-rotated' },
+  { name: 'refresh token as an object under "value"', serve: '--control --refresh-token-shape object --refresh-token-key value', defect: 'refresh-token-reusable' },
   { name: 'recovery code as a JSON number', serve: '--control --recovery-code-type number', defect: 'right-code-while-blocked' },
   { name: 'wrong password 400', serve: '--control --wrong-password-status 400', defect: 'problem-json-missing' },
   { name: 'blocked 400', serve: '--control --blocked-status 400', defect: 'right-code-while-blocked' },

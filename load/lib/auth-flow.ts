@@ -12,7 +12,6 @@ import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { getProfile, type Profile, profileOptions } from '../../src/k6/profiles.ts';
-import { REFRESH_TOKEN_OBJECT_KEYS } from '../../src/target/types.ts';
 import type { Account, LoadConfig } from './config.ts';
 
 export const refreshForks = new Counter('refresh_forks');
@@ -70,15 +69,16 @@ function body(res: RefinedResponse<ResponseType | undefined>): Record<string, un
   }
 }
 
-/** The refresh token from a login or refresh answer: a string, or an object carrying one. */
-function refreshTokenOf(payload: Record<string, unknown> | undefined): string | undefined {
+/** The refresh token from a login or refresh answer: a string, or an object carrying one under the target's key. */
+function refreshTokenOf(
+  config: LoadConfig,
+  payload: Record<string, unknown> | undefined,
+): string | undefined {
   const value = payload?.refreshToken;
   if (typeof value === 'string') return value;
   if (typeof value === 'object' && value !== null) {
-    for (const key of REFRESH_TOKEN_OBJECT_KEYS) {
-      const candidate = (value as Record<string, unknown>)[key];
-      if (typeof candidate === 'string') return candidate;
-    }
+    const carried = (value as Record<string, unknown>)[config.target.refreshTokenKey];
+    if (typeof carried === 'string') return carried;
   }
   return undefined;
 }
@@ -142,7 +142,7 @@ export function runSession(plan: FlowPlan): void {
   }
   const loginBody = body(login);
   const access = typeof loginBody?.accessToken === 'string' ? loginBody.accessToken : undefined;
-  let refreshToken = refreshTokenOf(loginBody);
+  let refreshToken = refreshTokenOf(config, loginBody);
   if (!check(login, { 'login status is 200': (r) => r.status === 200 }) || !access || !refreshToken) return;
 
   const call = http.get(url(config, config.target.protectedPath), {
@@ -153,7 +153,7 @@ export function runSession(plan: FlowPlan): void {
 
   const first = refreshParams(config, refreshToken);
   const refreshed = http.post(url(config, config.target.paths.refresh), first.body, first.params);
-  const next = refreshTokenOf(body(refreshed));
+  const next = refreshTokenOf(config, body(refreshed));
   check(refreshed, {
     'refresh status is 200': (r) => r.status === 200,
     'refresh returns a new refresh token': () => next !== undefined && next !== refreshToken,

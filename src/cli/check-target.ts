@@ -12,7 +12,7 @@ import { GUARD_FLAGS, guardTarget, preflight } from '../preflight/index.ts';
 import { ALL_CHECKS } from '../scenarios/checks/index.ts';
 import { loadTarget, missing, type Target } from '../target/index.ts';
 import { integer, positive } from './flags.ts';
-import type { RegisterCommand } from './main.ts';
+import type { CliContext, RegisterCommand } from './main.ts';
 
 interface CheckTargetFlags {
   target?: string;
@@ -25,7 +25,7 @@ interface CheckTargetFlags {
   allowDestructive: boolean;
 }
 
-export const register: RegisterCommand = (program) => {
+export const register: RegisterCommand = (program, _setExitCode, context) => {
   program
     .command('check-target')
     .description('Validate a target file and list what the suite can and cannot check against it')
@@ -65,7 +65,7 @@ export const register: RegisterCommand = (program) => {
           `\npreflight passed in ${result.durationMs} ms:\n${result.lines.map((line) => `  ✓ ${line}`).join('\n')}\n`,
         );
       }
-      if (flags.discover) await discover(target, flags);
+      if (flags.discover) await discover(target, flags, context);
     });
 };
 
@@ -91,7 +91,7 @@ function describeTarget(target: Target): string[] {
   ];
 }
 
-async function discover(target: Target, flags: CheckTargetFlags): Promise<void> {
+async function discover(target: Target, flags: CheckTargetFlags, context: CliContext = {}): Promise<void> {
   const guard = guardTarget(target, {
     command: 'check-target --discover',
     allowProduction: flags.allowProduction,
@@ -103,6 +103,7 @@ async function discover(target: Target, flags: CheckTargetFlags): Promise<void> 
       ? {
           maxSeconds: positive('--limit-probe-seconds', flags.limitProbeSeconds),
           maxRequests: integer('--limit-probe-requests', flags.limitProbeRequests, 1, 10_000),
+          timing: context.probeTiming,
         }
       : false;
   const skipReason = !flags.limitProbe

@@ -50,7 +50,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   },
   load: {
     exit: ['0  the thresholds held', '1  a threshold failed or k6 failed', `${CONFIG}; k6 missing`],
-    examples: ['facilioo-auth load auth-flow.smoke --target targets/staging.json'],
+    examples: ['facilioo-auth load auth-flow --profile smoke --target targets/staging.json'],
   },
   probe: {
     exit: ['0  a rate limit was found', '1  none found within the budget', CONFIG],

@@ -68,6 +68,8 @@ export const register: RegisterCommand = (program, setExitCode) => {
         env,
         cwd: process.cwd(),
         log: (line) => process.stderr.write(`facilioo-auth load: ${line}\n`),
+        // A person at a terminal watches k6's live progress; a pipe or CI log gets its lines only.
+        k6Output: process.stdout.isTTY && process.stderr.isTTY ? 'inherit' : 'log',
       });
       if (flags.writeRunConfig) {
         setExitCode(code);

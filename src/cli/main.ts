@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isConfigError } from '../errors.ts';
 import type { ProbeTiming } from '../k6/timing.ts';
-import { COMMANDS } from './commands.ts';
+import { commandsFor } from './commands.ts';
 import { addHelpFooters, HELP_CONFIGURATION } from './help.ts';
 
 const VERSION = (
@@ -33,7 +33,7 @@ export async function main(argv: string[], context: CliContext = {}): Promise<nu
   const setExitCode = (code: number) => {
     exitCode = code;
   };
-  for (const register of COMMANDS) register(program, setExitCode, context);
+  for (const register of await commandsFor(argv.slice(2))) register(program, setExitCode, context);
   addHelpFooters(program);
   try {
     await program.parseAsync(argv);

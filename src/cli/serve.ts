@@ -46,6 +46,7 @@ export interface ServeFlags {
   // The readings of the spec's OPEN points this server takes (docs/spec.md, "Readings").
   refreshTokenIn?: string;
   refreshTokenShape?: string;
+  refreshTokenKey?: string;
   recoveryCodeType?: string;
   wrongPasswordStatus?: string;
   blockedStatus?: string;
@@ -122,6 +123,10 @@ export const register: RegisterCommand = (program) => {
     .option(
       '--refresh-token-shape <shape>',
       'answer the refresh token as a string (default) or an object {"token": …}',
+    )
+    .option(
+      '--refresh-token-key <name>',
+      'the member an object-shaped refresh token is carried under (default: token)',
     )
     .option(
       '--recovery-code-type <type>',
@@ -229,6 +234,7 @@ function readingOptions(flags: ServeFlags): Partial<StartOptions> {
   if (flags.refreshTokenShape !== undefined) {
     options.refreshTokenShape = oneOf('--refresh-token-shape', flags.refreshTokenShape, ['string', 'object']);
   }
+  if (flags.refreshTokenKey !== undefined) options.refreshTokenKey = flags.refreshTokenKey;
   if (flags.recoveryCodeType !== undefined) {
     options.recoveryCodeType = oneOf('--recovery-code-type', flags.recoveryCodeType, ['string', 'number']);
   }

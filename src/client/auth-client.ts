@@ -29,11 +29,13 @@ export interface AuthClientOptions {
   refreshTokenIn?: 'body' | 'bearer';
   /**
    * Shape of `refreshToken` in the refresh response: a string, or an object carrying the string
-   * under `token`, `value` or `refreshToken`. Either way the client sends the string back, as
+   * under `refreshTokenKey`. Either way the client sends the string back, as
    * the DOC request table types it. A refresh response of the other shape is an error that says
    * which option to set. Login responses may use either shape.
    */
   refreshTokenShape?: 'string' | 'object';
+  /** The member of an object-shaped refresh token that carries the string. Default `token`. */
+  refreshTokenKey?: string;
   /** `number` sends `recoveryCode` as a JSON number (the hub types it int32). */
   recoveryCodeType?: 'string' | 'number';
   /** Headers and body-idle timeout per request. Default 10 s. */
@@ -77,6 +79,7 @@ export class AuthClient {
   readonly #refreshes: RefreshCoordinator;
   readonly #refreshTokenIn: 'body' | 'bearer';
   readonly #refreshTokenShape: 'string' | 'object';
+  readonly #refreshTokenKey: string;
   readonly #recoveryCodeType: 'string' | 'number';
 
   constructor(init: { baseUrl: string; tokenStore: TokenStore; options?: AuthClientOptions }) {
@@ -87,6 +90,7 @@ export class AuthClient {
     this.protectedPath = options.protectedPath ?? DEFAULT_PROTECTED_PATH;
     this.#refreshTokenIn = options.refreshTokenIn ?? DEFAULT_OPTIONS.refreshTokenIn;
     this.#refreshTokenShape = options.refreshTokenShape ?? DEFAULT_OPTIONS.refreshTokenShape;
+    this.#refreshTokenKey = options.refreshTokenKey ?? DEFAULT_OPTIONS.refreshTokenKey;
     this.#recoveryCodeType = options.recoveryCodeType ?? DEFAULT_OPTIONS.recoveryCodeType;
     this.#transport = new Transport(httpUrl(init.baseUrl), {
       timeoutMs: options.timeoutMs,
@@ -111,7 +115,7 @@ export class AuthClient {
       skipMultiFactorAuthentication: input.skipMultiFactorAuthentication ?? true,
     };
     const response = await this.#anonymous(this.#route('POST', 'login', body));
-    const pair = parseTokenPair(response, 'either');
+    const pair = parseTokenPair(response, 'either', this.#refreshTokenKey);
     await this.tokenStore.save(pair);
     return pair;
   }
@@ -194,7 +198,7 @@ export class AuthClient {
       this.#refreshTokenIn === 'bearer'
         ? { ...this.#route('POST', 'refresh'), bearer: refreshToken }
         : this.#route('POST', 'refresh', { refreshToken });
-    const pair = parseTokenPair(await this.#anonymous(call), this.#refreshTokenShape);
+    const pair = parseTokenPair(await this.#anonymous(call), this.#refreshTokenShape, this.#refreshTokenKey);
     // Durable before anyone retries with it: the old refresh token is already spent.
     await this.tokenStore.save(pair);
     return pair;

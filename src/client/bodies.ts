@@ -5,12 +5,10 @@
  * says. Pure functions: no I/O, so every rule here is tested without a server.
  */
 import { isObject } from '../json.ts';
-import { REFRESH_TOKEN_OBJECT_KEYS, type TargetOptions } from '../target/types.ts';
+import { DEFAULT_OPTIONS, type TargetOptions } from '../target/types.ts';
 import { ApiError, type FailedRequest, TransportError } from './errors.ts';
 import type { TokenPair } from './token-store.ts';
 import type { RawResponse } from './transport.ts';
-
-export { REFRESH_TOKEN_OBJECT_KEYS };
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -53,11 +51,13 @@ export function apiResponse(raw: RawResponse): ApiResponse {
 
 /**
  * The token pair of a login or refresh answer. `shape` is the target's `refreshTokenShape`
- * (refresh answers) or `either` (login answers may use both); the string is what goes back.
+ * (refresh answers) or `either` (login answers may use both); an object carries the string under
+ * `key` (the target's `refreshTokenKey`). The string is what goes back.
  */
 export function parseTokenPair(
   response: ApiResponse,
   shape: TargetOptions['refreshTokenShape'] | 'either',
+  key: string = DEFAULT_OPTIONS.refreshTokenKey,
 ): TokenPair {
   const fail = (what: string) =>
     new TransportError({
@@ -83,10 +83,13 @@ export function parseTokenPair(
   }
   let token: unknown = refreshToken;
   if (isObject(refreshToken)) {
-    const key = REFRESH_TOKEN_OBJECT_KEYS.find((candidate) => typeof refreshToken[candidate] === 'string');
-    if (!key)
-      throw fail(`refreshToken is an object without a string under ${REFRESH_TOKEN_OBJECT_KEYS.join(', ')}`);
     token = refreshToken[key];
+    if (typeof token !== 'string') {
+      const members = Object.keys(refreshToken).filter((name) => typeof refreshToken[name] === 'string');
+      throw fail(
+        `refreshToken is an object without a string under "${key}"${members.length > 0 ? ` (its string members: ${members.map((name) => `"${name}"`).join(', ')}) — set options.refreshTokenKey` : ''}`,
+      );
+    }
   }
   if (typeof token !== 'string' || token === '') throw fail('refreshToken is missing or empty');
   return { accessToken, refreshToken: token };

@@ -14,6 +14,7 @@ export function clientOptionsForReadings(readings: Readings): AuthClientOptions 
     protectedPath: readings.protectedPath,
     refreshTokenIn: readings.refreshTokenIn,
     refreshTokenShape: readings.refreshTokenShape,
+    refreshTokenKey: readings.refreshTokenKey,
     recoveryCodeType: readings.recoveryCodeType,
   };
 }

@@ -5,7 +5,7 @@ export {
   type LoginInput,
   type RequestOptions,
 } from './auth-client.ts';
-export { type ApiResponse, REFRESH_TOKEN_OBJECT_KEYS } from './bodies.ts';
+export type { ApiResponse } from './bodies.ts';
 export {
   ApiError,
   AuthClientError,

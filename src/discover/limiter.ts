@@ -4,6 +4,7 @@
  * address no account has, so no account's code or attempts are touched.
  */
 import { runProbe } from '../k6/probe-driver.ts';
+import type { ProbeTiming } from '../k6/timing.ts';
 import type { Target } from '../target/types.ts';
 
 export interface LimiterReading {
@@ -21,16 +22,21 @@ export interface LimiterReading {
   requestsSent: number;
 }
 
-export async function probeLimiter(
-  target: Target,
-  budget: { maxRequests: number; maxSeconds: number },
-): Promise<LimiterReading> {
+export interface ProbeBudget {
+  maxRequests: number;
+  maxSeconds: number;
+  /** The probe's clock and waits; default real time (a test shares its reference API's clock). */
+  timing?: ProbeTiming | undefined;
+}
+
+export async function probeLimiter(target: Target, budget: ProbeBudget): Promise<LimiterReading> {
   const { rateLimit } = await runProbe({
     baseUrl: target.baseUrl,
     paths: target.paths,
     maxRequests: budget.maxRequests,
     maxSeconds: budget.maxSeconds,
     timeoutMs: target.options.requestTimeoutSeconds * 1000,
+    ...(budget.timing ? { timing: budget.timing } : {}),
   });
   const reading = {
     limit: rateLimit.limit,

@@ -8,15 +8,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
-import { REFRESH_TOKEN_OBJECT_KEYS } from '../client/index.ts';
 import type { AccountSlot } from '../roles.ts';
 import type { Credentials, Target } from '../target/types.ts';
-import { type LimiterReading, probeLimiter } from './limiter.ts';
+import { type LimiterReading, type ProbeBudget, probeLimiter } from './limiter.ts';
 
 /** The target options (`options.*`) that announce a reading, and the limiter's reading. */
 export type ReadingOption =
   | 'refreshTokenIn'
   | 'refreshTokenShape'
+  | 'refreshTokenKey'
   | 'recoveryCodeType'
   | 'wrongPasswordStatus'
   | 'blockedStatus'
@@ -47,7 +47,7 @@ export interface Discovery {
 
 export interface DiscoverOptions {
   /** The rate-limit probe's budget; `false` leaves the limiter out. */
-  probe: false | { maxRequests: number; maxSeconds: number };
+  probe: false | ProbeBudget;
   /** Why the probe was left out, when it was. */
   skipReason?: string;
 }
@@ -156,7 +156,7 @@ async function discoverTokenReadings(
   if (login.status !== 200 || !loginToken) {
     const reason =
       login.status === 200
-        ? `login as ${slot} answered 200 without a refresh token string or {"token": …}`
+        ? `login as ${slot} answered 200 without a refresh token string or an object carrying one`
         : `login as ${slot} answered ${login.status}; check the account's password in the target file`;
     discovery.notInferred.push({ option: 'refreshTokenShape', reason }, { option: 'refreshTokenIn', reason });
     return;
@@ -169,6 +169,12 @@ async function discoverTokenReadings(
         ? `login answered refreshToken as an object carrying the token under "${loginToken.key}"`
         : 'login answered refreshToken as a string',
   });
+  if (loginToken.key !== undefined)
+    discovery.found.push({
+      option: 'refreshTokenKey',
+      value: loginToken.key,
+      evidence: `the object's member "${loginToken.key}" carries the token`,
+    });
 
   // The pair the login just got is the only one spent: a body refresh first; a server that reads
   // only the Bearer credential refuses the body without spending the token, so it still works.
@@ -227,6 +233,8 @@ async function discoverWrongPassword(
   }
 }
 
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+
 /** The refresh token of a login or refresh answer, and the shape it came in. */
 function refreshTokenIn(
   answer: Answer,
@@ -235,9 +243,11 @@ function refreshTokenIn(
   const value = (answer.body as Record<string, unknown>).refreshToken;
   if (typeof value === 'string' && value !== '') return { token: value, shape: 'string' };
   if (typeof value !== 'object' || value === null) return undefined;
-  for (const key of REFRESH_TOKEN_OBJECT_KEYS) {
-    const inner = (value as Record<string, unknown>)[key];
-    if (typeof inner === 'string' && inner !== '') return { token: inner, shape: 'object', key };
-  }
-  return undefined;
+  // The member that carries the token: the one string that looks like a JWT, else the only string.
+  const strings = Object.entries(value).filter(
+    (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
+  );
+  const carrier =
+    strings.find(([, inner]) => JWT_SHAPE.test(inner)) ?? (strings.length === 1 ? strings[0] : undefined);
+  return carrier ? { token: carrier[1], shape: 'object', key: carrier[0] } : undefined;
 }

@@ -1,7 +1,10 @@
 /**
- * Bundles a k6 script with esbuild into one ES2017 module that imports nothing but k6's core
+ * Bundles a k6 script with esbuild into one ES2017 script that requires nothing but k6's core
  * modules, so k6 releases without native TypeScript (before 0.57) run it too. The bundle keeps
- * generators, which k6 runs since 0.43. A script that pulls in anything else (a Node built-in,
+ * generators, which k6 runs since 0.43. It is CommonJS, which every k6 runs as it is: before 0.52
+ * k6 passed any script with `import`/`export` through Babel inside its JavaScript VM, about 3 s
+ * and 2 s of CPU per run on this 18 kB bundle (0.1 s as CommonJS), before a single request.
+ * A script that pulls in anything else (a Node built-in,
  * an npm package, a k6 extension or experimental module) is refused here rather than failing
  * later inside k6 on someone's staging run.
  */
@@ -68,7 +71,7 @@ export async function bundleScript(
     outfile,
     bundle: true,
     platform: 'neutral',
-    format: 'esm',
+    format: 'cjs',
     target: 'es2017',
     external: ['k6', 'k6/*'],
     metafile: true,

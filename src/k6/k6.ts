@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { ConfigError } from '../errors.ts';
+import { pipeLines } from './output.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -91,6 +92,13 @@ export async function k6Version(k6: string): Promise<K6Version | undefined> {
   return parseK6Version(output);
 }
 
+/**
+ * Where k6's output goes. `inherit`: our terminal, banner and live progress bar included — for a
+ * person at a TTY. A `log`: each line, redacted and without progress (src/k6/output.ts) — for
+ * tests, CI and the gate, whose logs a per-second progress line would flood.
+ */
+export type K6Output = 'inherit' | { log: (line: string) => void };
+
 export interface K6Run {
   k6: string;
   bundle: string;
@@ -101,21 +109,36 @@ export interface K6Run {
   cwd: string;
   /** Hard wall-clock cap: SIGINT (k6 stops gracefully and still writes its summary), then SIGKILL. */
   timeoutMs: number;
+  output: K6Output;
 }
 
-export function k6Args(run: Pick<K6Run, 'bundle' | 'vars'>): string[] {
+export function k6Args(run: Pick<K6Run, 'bundle' | 'vars'> & { piped?: boolean }): string[] {
   // Only what the run passes with -e reaches the script: a stray BASE_URL or PROFILE in the
   // caller's environment (Vitest sets BASE_URL) cannot change what it does.
   const args = ['run', '--include-system-env-vars=false'];
+  // Nobody watches a piped run's bar; and nobody drives it through k6's REST API, whose fixed
+  // port 6565 another k6 beside it (a test, a CI job) already holds: any free loopback port.
+  if (run.piped) args.push('--quiet', '--address', '127.0.0.1:0');
   for (const [name, value] of Object.entries(run.vars)) args.push('-e', `${name}=${value}`);
   args.push(run.bundle);
   return args;
 }
 
-/** Runs k6 with its output on ours; resolves to k6's exit code (99: thresholds failed). */
+/** Runs k6; resolves to k6's exit code (99: thresholds failed). */
 export function runK6(run: K6Run): Promise<{ exitCode: number; timedOut: boolean }> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(run.k6, k6Args(run), { cwd: run.cwd, env: { ...run.env }, stdio: 'inherit' });
+    const { output } = run;
+    const piped = output !== 'inherit';
+    const child = spawn(run.k6, k6Args({ ...run, piped }), {
+      cwd: run.cwd,
+      env: { ...run.env },
+      stdio: piped ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    });
+    // The last lines (k6's summary) may still be in the pipes when the process is gone.
+    const drained =
+      output === 'inherit'
+        ? Promise.resolve()
+        : Promise.all([child.stdout, child.stderr].map((stream) => stream && pipeLines(stream, output.log)));
     let timedOut = false;
     let kill: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
@@ -130,7 +153,7 @@ export function runK6(run: K6Run): Promise<{ exitCode: number; timedOut: boolean
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (kill) clearTimeout(kill);
-      resolveRun({ exitCode: code ?? (signal ? 1 : 0), timedOut });
+      void drained.then(() => resolveRun({ exitCode: code ?? (signal ? 1 : 0), timedOut }));
     });
   });
 }

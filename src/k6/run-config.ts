@@ -42,6 +42,7 @@ export function buildRunConfig(target: Target, settings: RunSettings): LoadRunCo
       protectedPath: target.protectedPath,
       refreshTokenIn: target.options.refreshTokenIn,
       refreshTokenShape: target.options.refreshTokenShape,
+      refreshTokenKey: target.options.refreshTokenKey,
       production: isProductionTarget(target),
       rejectStatus: target.options.rateLimit?.rejectStatus ?? null,
     },

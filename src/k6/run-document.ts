@@ -17,6 +17,8 @@ export interface LoadRunConfig {
     protectedPath: string;
     refreshTokenIn: 'body' | 'bearer';
     refreshTokenShape: 'string' | 'object';
+    /** The member of an object-shaped refresh token that carries the string. */
+    refreshTokenKey: string;
     production: boolean;
     /** The declared rejection status; null: 429, or 503 when its shape says so. */
     rejectStatus: RejectStatus | null;

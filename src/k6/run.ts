@@ -11,6 +11,7 @@ import { ConfigError } from '../errors.ts';
 import { beforeRun, guardTarget } from '../preflight/index.ts';
 import { PROBE_EMAIL } from '../probe/endpoints.ts';
 import { PROBE_DEFAULTS } from '../probe/probe.ts';
+import { registerSecret } from '../redact/index.ts';
 import type { LimitsOptions } from '../reference-api/rate-limiter.ts';
 import { type ResolvedTarget, resolveTarget } from '../target/index.ts';
 import { bundleScript, resolveScript, scriptName } from './bundle.ts';
@@ -37,6 +38,16 @@ export interface LoadRunOptions {
   cwd: string;
   reportDir?: string;
   log: (line: string) => void;
+  /**
+   * `inherit`: k6 draws its banner and live progress on our terminal (the CLI at a TTY). `log`
+   * (default): each of k6's lines, redacted and without progress, goes to `log` as `k6: …`.
+   */
+  k6Output?: 'inherit' | 'log';
+  /**
+   * The limiter of the embedded reference API (no target given); default EMBEDDED_LIMITS. Tests
+   * give it a shorter window, so that the probe does not wait out ten-second windows.
+   */
+  embeddedLimits?: Partial<LimitsOptions>;
 }
 
 /** The limiter the embedded reference API runs for `load` without a target: easy to see work. */
@@ -131,10 +142,11 @@ export async function runLoad(options: LoadRunOptions): Promise<number> {
   // Production first: nothing is bundled, started or sent before this passes.
   const targetFile = options.targetFile ?? (env.FACILIOO_TARGET || undefined);
   const maxVUs = probe ? 1 : getProfile(profileName, options).maxVUs;
+  const embeddedLimits = options.embeddedLimits ?? EMBEDDED_LIMITS;
   const resolved = await resolveTarget({
     file: targetFile,
     env,
-    reference: { limits: EMBEDDED_LIMITS, loadAccounts: Math.min(999, Math.max(20, maxVUs)) },
+    reference: { limits: embeddedLimits, loadAccounts: Math.min(999, Math.max(20, maxVUs)) },
   });
   const workDir = await mkdtemp(join(tmpdir(), 'facilioo-load-'));
   try {
@@ -144,7 +156,7 @@ export async function runLoad(options: LoadRunOptions): Promise<number> {
     refuseProduction(target, { ...guard, allowDestructive: options.allowDestructive }, where);
     await beforeRun(target, { ...guard, allowDestructive: true, where, log });
     const describe = resolved.reference
-      ? `the embedded reference API at ${target.baseUrl} (limiter: ${EMBEDDED_LIMITS.algorithm} ${EMBEDDED_LIMITS.permitLimit} per ${EMBEDDED_LIMITS.windowSeconds} s on recover-password)`
+      ? `the embedded reference API at ${target.baseUrl} (limiter: ${embeddedLimits.algorithm} ${embeddedLimits.permitLimit} per ${embeddedLimits.windowSeconds} s on recover-password)`
       : `target ${target.name} (${target.baseUrl}) from ${targetFile}`;
 
     await mkdir(reportDir, { recursive: true });
@@ -161,6 +173,9 @@ export async function runLoad(options: LoadRunOptions): Promise<number> {
     }
     const documentFile = join(workDir, 'run.json');
     await writeRunConfig(documentFile, document);
+    // The pool's passwords (embedded or --accounts) are known to no target file: whatever k6
+    // echoes of them (a script's console, an error) is masked in the log like a target's.
+    for (const account of document.accounts) registerSecret(account.password);
 
     const k6 = requireK6(env, relative(cwd, bundle.outfile));
     const version = await k6Version(k6);
@@ -180,6 +195,7 @@ export async function runLoad(options: LoadRunOptions): Promise<number> {
       env: k6Env,
       cwd,
       timeoutMs,
+      output: options.k6Output === 'inherit' ? 'inherit' : { log: (line) => log(`k6: ${line}`) },
     });
     if (timedOut) {
       log(`k6 was stopped after ${Math.round(timeoutMs / 1000)} s (the run's time bound)`);

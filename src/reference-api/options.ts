@@ -46,8 +46,10 @@ export interface ReferenceApiOptions {
   // The readings of the spec's OPEN points (docs/spec.md, "Readings"), one option each.
   /** Where refresh takes the token. Unset: body or Bearer; set: only that one, the other is a 400. */
   refreshTokenIn?: 'body' | 'bearer';
-  /** How login and refresh answer the refresh token: a string, or `{ "token": … }`. Default string. */
+  /** How login and refresh answer the refresh token: a string, or `{ <refreshTokenKey>: … }`. Default string. */
   refreshTokenShape?: 'string' | 'object';
+  /** The member an object-shaped refresh token is carried under. Default `token`. */
+  refreshTokenKey?: string;
   /** The recovery code's JSON type. Unset: either; set: only that one, the other is a 400. */
   recoveryCodeType?: 'string' | 'number';
   /** The status of a login with a wrong e-mail or password: 401 (default) or 400. */
@@ -67,6 +69,7 @@ export type PublicKeyFormat = (typeof PUBLIC_KEY_FORMATS)[number];
 export interface ServedReadings {
   refreshTokenIn: 'body' | 'bearer' | undefined;
   refreshTokenShape: 'string' | 'object';
+  refreshTokenKey: string;
   recoveryCodeType: 'string' | 'number' | undefined;
   wrongPasswordStatus: 401 | 400;
   blockedStatus: number;
@@ -159,6 +162,16 @@ export function resolveOptions(options: ReferenceApiOptions = {}): ResolvedOptio
   return resolved;
 }
 
+function memberName(field: string, value: string): string {
+  if (!/^[A-Za-z_$][\w$]*$/.test(value))
+    throw invalid(
+      field,
+      `must be a JSON member name, got "${value}"`,
+      `set ${field} to a name such as "token" or "value"`,
+    );
+  return value;
+}
+
 function resolveReadings(options: ReferenceApiOptions): ServedReadings {
   const optional = <const T extends string>(field: string, value: T | undefined, allowed: readonly T[]) =>
     value === undefined ? undefined : oneOf(field, value, allowed);
@@ -168,6 +181,7 @@ function resolveReadings(options: ReferenceApiOptions): ServedReadings {
       'string',
       'object',
     ]),
+    refreshTokenKey: memberName('refreshTokenKey', options.refreshTokenKey ?? 'token'),
     recoveryCodeType: optional('recoveryCodeType', options.recoveryCodeType, ['string', 'number']),
     wrongPasswordStatus: oneOf('wrongPasswordStatus', options.wrongPasswordStatus ?? 401, [
       401, 400,

@@ -79,6 +79,7 @@ function announcedOptions({
     ...DEFAULT_OPTIONS,
     refreshTokenIn: readings.refreshTokenIn ?? DEFAULT_OPTIONS.refreshTokenIn,
     refreshTokenShape: readings.refreshTokenShape,
+    refreshTokenKey: readings.refreshTokenKey,
     recoveryCodeType: readings.recoveryCodeType ?? DEFAULT_OPTIONS.recoveryCodeType,
     wrongPasswordStatus: readings.wrongPasswordStatus,
     // Its own default (423) is announced as the spec's "any 4xx"; a status chosen with

@@ -18,7 +18,12 @@ import {
 
 export type Readings = Pick<
   TargetOptions,
-  'refreshTokenIn' | 'refreshTokenShape' | 'recoveryCodeType' | 'wrongPasswordStatus' | 'blockedStatus'
+  | 'refreshTokenIn'
+  | 'refreshTokenShape'
+  | 'refreshTokenKey'
+  | 'recoveryCodeType'
+  | 'wrongPasswordStatus'
+  | 'blockedStatus'
 > &
   Pick<Target, 'paths' | 'protectedPath'>;
 
@@ -39,6 +44,7 @@ export function readingsOf(target: Pick<Target, 'options' | 'paths' | 'protected
   return {
     refreshTokenIn: options.refreshTokenIn,
     refreshTokenShape: options.refreshTokenShape,
+    refreshTokenKey: options.refreshTokenKey,
     recoveryCodeType: options.recoveryCodeType,
     wrongPasswordStatus: options.wrongPasswordStatus,
     blockedStatus: options.blockedStatus,
@@ -51,6 +57,8 @@ const path = z.string().regex(/^\/(?!\/)/);
 const ReadingsSchema = z.strictObject({
   refreshTokenIn: z.enum(['body', 'bearer']),
   refreshTokenShape: z.enum(['string', 'object']),
+  // Pacts written before the option existed carry none: they pinned "token".
+  refreshTokenKey: z.string().min(1).default(DEFAULT_OPTIONS.refreshTokenKey),
   recoveryCodeType: z.enum(['string', 'number']),
   wrongPasswordStatus: z.union([z.literal(400), z.literal(401)]),
   blockedStatus: z.number().int().min(400).max(499).nullable(),
@@ -106,6 +114,8 @@ export function readingDifferences(written: Readings, wanted: Readings): string[
   };
   for (const key of ['refreshTokenIn', 'refreshTokenShape', 'recoveryCodeType'] as const)
     compare(key, written[key], wanted[key]);
+  if (written.refreshTokenShape === 'object')
+    compare('refreshTokenKey', written.refreshTokenKey, wanted.refreshTokenKey);
   if (written.blockedStatus !== null) compare('blockedStatus', written.blockedStatus, wanted.blockedStatus);
   for (const route of Object.keys(DEFAULT_PATHS) as RouteName[])
     compare(`paths.${route}`, written.paths[route], wanted.paths[route]);

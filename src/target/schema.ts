@@ -282,6 +282,13 @@ export function targetFileSchema(context: ContextOf) {
     options: strict({
       refreshTokenIn: enumOption(['body', 'bearer'], context).default(DEFAULT_OPTIONS.refreshTokenIn),
       refreshTokenShape: enumOption(['string', 'object'], context).default(DEFAULT_OPTIONS.refreshTokenShape),
+      refreshTokenKey: z
+        .string({ error: 'must be the name of a JSON member' })
+        .regex(/^[A-Za-z_$][\w$]*$/, { error: 'must be a JSON member name such as "token" or "value"' })
+        .default(DEFAULT_OPTIONS.refreshTokenKey)
+        .describe(
+          'The member of an object-shaped refreshToken that carries the token (refreshTokenShape "object").',
+        ),
       recoveryCodeType: enumOption(['string', 'number'], context).default(DEFAULT_OPTIONS.recoveryCodeType),
       wrongPasswordStatus: z
         .union([z.literal(400), z.literal(401)], { error: 'must be 400 or 401' })

@@ -27,17 +27,16 @@ export const DEFAULT_PATHS: Readonly<Record<RouteName, string>> = {
 
 export const DEFAULT_PROTECTED_PATH = '/api/accounts/myself';
 
-/**
- * Keys under which an object-shaped `refreshToken` (options.refreshTokenShape "object") may carry
- * the token string. The client, discovery and the k6 flow all read it from here.
- */
-export const REFRESH_TOKEN_OBJECT_KEYS = ['token', 'value', 'refreshToken'] as const;
-
 export interface TargetOptions {
   /** Where the refresh call carries the refresh token (SEEN: some clients send it as Bearer). */
   refreshTokenIn: 'body' | 'bearer';
   /** DOC's table types the refresh response's `refreshToken` as object; the page treats it as a string. */
   refreshTokenShape: 'string' | 'object';
+  /**
+   * The member of an object-shaped `refreshToken` that carries the token string (the spec says
+   * `{ "token": … }` "or similar"); the pacts pin it, so a target that uses another name says so.
+   */
+  refreshTokenKey: string;
   /** DOC's example sends the code as a string; the hub types it int32. */
   recoveryCodeType: 'string' | 'number';
   /** OPEN: the status a wrong password gets (401 is our reading; 400 is ASP.NET's validation default). */
@@ -69,6 +68,7 @@ export interface TargetOptions {
 export const DEFAULT_OPTIONS: Readonly<TargetOptions> = {
   refreshTokenIn: 'body',
   refreshTokenShape: 'string',
+  refreshTokenKey: 'token',
   recoveryCodeType: 'string',
   wrongPasswordStatus: 401,
   blockedStatus: null,
@@ -111,6 +111,7 @@ export interface TargetFileJson {
   options?: {
     refreshTokenIn?: TargetOptions['refreshTokenIn'] | EnvRef;
     refreshTokenShape?: TargetOptions['refreshTokenShape'] | EnvRef;
+    refreshTokenKey?: string;
     recoveryCodeType?: TargetOptions['recoveryCodeType'] | EnvRef;
     wrongPasswordStatus?: TargetOptions['wrongPasswordStatus'];
     blockedStatus?: number | null;

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { serveOptions, writeTarget } from '../../src/cli/serve.ts';
 import { parseDiscoverySnippet } from '../../src/discover/index.ts';
-import { type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
+import { virtualTiming } from '../../src/k6/timing.ts';
+import { ManualClock, type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
+import { testKeys } from '../reference-api/support.ts';
 import { runCli } from './run-cli.ts';
 
 const PASSWORD = 'planted-Passw0rd-for-check-target';
@@ -72,8 +74,18 @@ describe('facilioo-auth check-target --discover', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function served(name: string, flags: string[]): Promise<{ api: RunningReferenceApi; file: string }> {
-    const api = await startReferenceApi({ ...serveOptions(flags), control: true });
+  async function served(
+    name: string,
+    flags: string[],
+    clock?: ManualClock,
+  ): Promise<{ api: RunningReferenceApi; file: string }> {
+    const api = await startReferenceApi({
+      // The checked-in test key: generating an RSA pair is the slowest part of starting a server.
+      keys: (await testKeys()).slice(0, 1),
+      ...serveOptions(flags),
+      control: true,
+      ...(clock ? { clock } : {}),
+    });
     servers.push(api);
     return { api, file: await writeTarget(api, join(dir, `${name}.json`)) };
   }
@@ -83,6 +95,11 @@ describe('facilioo-auth check-target --discover', () => {
     ['refresh as Bearer', ['--refresh-token-in', 'bearer'], { refreshTokenIn: 'bearer' }],
     ['refresh in the body only', ['--refresh-token-in', 'body'], { refreshTokenIn: 'body' }],
     ['refresh token as an object', ['--refresh-token-shape', 'object'], { refreshTokenShape: 'object' }],
+    [
+      'refresh token as an object under "value"',
+      ['--refresh-token-shape', 'object', '--refresh-token-key', 'value'],
+      { refreshTokenShape: 'object', refreshTokenKey: 'value' },
+    ],
     ['wrong password 400', ['--wrong-password-status', '400'], { wrongPasswordStatus: 400 }],
     [
       'all three at once',
@@ -120,8 +137,13 @@ describe('facilioo-auth check-target --discover', () => {
       503,
     ],
   ] as const)('the limiter, %s: the bounded probe reads it', async (name, flags, expected, rejectStatus) => {
-    const { file } = await served(name.replace(/\W+/g, '-'), [...flags]);
-    const { code, out } = await runCli(['check-target', '--discover', file, '--limit-probe-seconds', '20']);
+    // The probe's clock and waits are the server's manual clock, as in probe.test.ts: the window
+    // is read from what the limiter admits, not from how fast a busy machine sends the burst.
+    const clock = new ManualClock();
+    const { file } = await served(name.replace(/\W+/g, '-'), [...flags], clock);
+    const { code, out } = await runCli(['check-target', '--discover', file, '--limit-probe-seconds', '20'], {
+      context: { probeTiming: virtualTiming(clock) },
+    });
     expect(code, out).toBe(0);
     expect(out, out).toMatch(new RegExp(`the limiter — the probe saw ${expected.source}`));
     expect(parseDiscoverySnippet(out).options.rateLimit).toEqual({ rejectStatus });

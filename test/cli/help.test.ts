@@ -1,7 +1,9 @@
 // Every command tells a person how it ends and how to start it: --help lists its exit codes and
 // an example, defaults read the same way everywhere, and --version answers.
 import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
 import { describe, expect, test } from 'vitest';
+import { COMMANDS, commandsFor } from '../../src/cli/commands.ts';
 import { COMMAND_HELP } from '../../src/cli/help.ts';
 import { runCli } from './run-cli.ts';
 
@@ -32,4 +34,31 @@ describe('facilioo-auth help', () => {
       expect(out).not.toMatch(/default: "/);
     },
   );
+});
+
+// A command line imports only the module of the command it names, so the list must name each
+// module's command truly: a wrong name would leave that command unreachable by name.
+describe('the command list', () => {
+  test.each(COMMANDS.map((command) => [command.name, command] as const))(
+    'the entry "%s" loads the module that registers that command',
+    async (name, entry) => {
+      const program = new Command();
+      (await entry.load()).register(program, () => {});
+      expect(program.commands.map((command) => command.name())).toEqual([name]);
+    },
+  );
+
+  test('a named command loads its module alone; the overview, help and a typo load them all', async () => {
+    expect(await commandsFor(['inspect-token', '--at', 'x'])).toHaveLength(1);
+    expect(await commandsFor(['--version'])).toHaveLength(0);
+    for (const args of [[], ['--help'], ['help', 'gate'], ['gaet']]) {
+      expect(await commandsFor(args)).toHaveLength(COMMANDS.length);
+    }
+  });
+
+  test('a misspelt command is still answered with the near one', async () => {
+    const { code, out } = await runCli(['inspect-tokn']);
+    expect(code).toBe(2);
+    expect(out).toContain('inspect-token');
+  });
 });

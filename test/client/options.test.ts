@@ -72,18 +72,35 @@ describe('target options', () => {
   test.each([
     ['value', { value: 'rt-value-1234' }],
     ['refreshToken', { refreshToken: 'rt-nested-1234' }],
-  ])('refreshTokenShape "object" also accepts the token under %s', async (_key, refreshToken) => {
+  ])('refreshTokenKey %s takes the token from that member', async (key, refreshToken) => {
     server = await startFakeAuthServer();
     client = new AuthClient({
       baseUrl: server.baseUrl,
       tokenStore: new MemoryTokenStore(),
-      options: { refreshTokenShape: 'object' },
+      options: { refreshTokenShape: 'object', refreshTokenKey: key },
     });
     server.queue('refresh', { body: { accessToken: 'at-1234', refreshToken } });
 
     const pair = await client.refresh('rt-old-1234');
 
     expect(pair).toEqual({ accessToken: 'at-1234', refreshToken: Object.values(refreshToken)[0] });
+  });
+
+  test('an object without a string under the declared key names the members it has and the option', async () => {
+    server = await startFakeAuthServer();
+    client = new AuthClient({
+      baseUrl: server.baseUrl,
+      tokenStore: new MemoryTokenStore(),
+      options: { refreshTokenShape: 'object' },
+    });
+    server.queue('refresh', { body: { accessToken: 'at-1234', refreshToken: { value: 'rt-value-1234' } } });
+
+    const error = await client.refresh('rt-old-1234').catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as Error).message).toMatch(
+      /refreshToken is an object without a string under "token" \(its string members: "value"\) — set options\.refreshTokenKey/,
+    );
   });
 
   test('a refresh response of the other shape names the option to set', async () => {

@@ -1,33 +1,50 @@
 // `facilioo-auth load` checks everything it can before k6 runs: production is refused first,
 // the script is bundled, and a missing k6 is a configuration error that says how to install it.
+// `main()` runs in this process, in a folder of its own with a PATH that holds no k6; one test
+// starts the real CLI, for the exit code a shell sees.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { resolveScript } from '../../src/k6/bundle.ts';
 import { findK6, k6Args, parseK6Version, supportsDashboardExport } from '../../src/k6/k6.ts';
+import { PROFILE_NAMES } from '../../src/k6/profiles.ts';
 import { timeBound } from '../../src/k6/run.ts';
+import { CLI_BIN, runCli } from '../cli/run-cli.ts';
 
-const BIN = join(process.cwd(), 'bin', 'facilioo-auth.js');
 let dir: string;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'facilioo-load-cli-'));
 });
 afterEach(async () => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs the CLI in `dir` with a PATH that holds no k6. */
-function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stderr: string }> {
+/**
+ * `facilioo-auth load …` in this process as if started in `dir` with PATH=dir: what the shell's
+ * environment would hold (FACILIOO_TARGET, K6_BINARY) is taken away for the call.
+ */
+async function cli(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  vi.stubEnv('PATH', dir);
+  vi.stubEnv('HOME', dir);
+  for (const name of ['K6_BINARY', 'FACILIOO_TARGET', 'FACILIOO_BASE_URL']) vi.stubEnv(name, undefined);
+  // path.resolve() reads process.cwd(): every path the command builds lands in `dir`.
+  vi.spyOn(process, 'cwd').mockReturnValue(dir);
+  const { code, stderr } = await runCli(['load', ...args]);
+  return { code, stderr };
+}
+
+/** The same as a child process started in `dir` with only PATH=dir and HOME=dir. */
+function spawnLoad(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'load', ...args], {
+    const child = spawn(process.execPath, [CLI_BIN, 'load', ...args], {
       cwd: dir,
-      env: { PATH: dir, HOME: dir, ...env },
+      env: { PATH: dir, HOME: dir },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -46,7 +63,8 @@ async function target(file: string, content: object): Promise<string> {
 
 describe('facilioo-auth load', () => {
   test('without k6 on PATH it exits 2 with install instructions, the bundle ready', async () => {
-    const { code, stderr } = await cli(['rate-limit-probe']);
+    // A real process: the exit code is what a shell or CI step sees.
+    const { code, stderr } = await spawnLoad(['rate-limit-probe']);
     expect(code).toBe(2);
     expect(stderr).toContain('k6 is not on PATH');
     for (const way of ['grafana.com/docs/k6', 'brew install k6', 'dl.k6.io/deb', 'grafana/k6', 'K6_BINARY']) {
@@ -94,6 +112,15 @@ describe('facilioo-auth load', () => {
     expect(profile.code).toBe(2);
     expect(profile.stderr).toMatch(/--profile.*smoke, average, stress, spike, soak/s);
   }, 30_000);
+
+  test("the help's example names a script and profile that exist", async () => {
+    const { code, stdout } = await runCli(['load', '--help']);
+    expect(code).toBe(0);
+    const example = /\$ facilioo-auth load (\S+)(?: --profile (\S+))?/.exec(stdout);
+    expect(example, stdout).not.toBeNull();
+    await expect(resolveScript(example?.[1] ?? '', dir)).resolves.toMatch(/\.ts$/);
+    if (example?.[2]) expect(PROFILE_NAMES).toContain(example[2]);
+  });
 
   test('a budget that is not a positive number names the flag', async () => {
     const { code, stderr } = await cli(['rate-limit-probe', '--max-requests', '0']);

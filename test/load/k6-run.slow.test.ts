@@ -1,13 +1,18 @@
 // The scripts run under a real k6 end to end, when k6 is on PATH (it is a Go binary no package
 // registry here ships; without it these tests skip with that reason). Every profile passes against
 // a healthy reference API and fails its thresholds against each defect that matters under load.
+//
+// Each run has its own reference API and report folder, so the runs go side by side, at most
+// K6_RUNS_AT_ONCE at a time whatever the project's maxConcurrency: more would only queue for the
+// cores and stretch the latencies the healthy runs' thresholds judge. The defects are counted per
+// request served (src/reference-api/load-defects.ts), so a busy machine cannot hide them.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ThresholdsFile } from '../../load/lib/summary.ts';
 import { findK6 } from '../../src/k6/k6.ts';
-import { runLoad } from '../../src/k6/run.ts';
+import { EMBEDDED_LIMITS, runLoad } from '../../src/k6/run.ts';
 import type { ProbeResult } from '../../src/probe/probe.ts';
 import {
   type DefectName,
@@ -37,6 +42,25 @@ const BROKEN_BY: Record<string, RegExp> = {
 };
 const LOAD_DEFECTS = Object.keys(BROKEN_BY) as DefectName[];
 
+/** The embedded limiter for the probe: the CLI's 5 per 10 s, with a window the probe waits out in seconds. */
+const PROBE_LIMITS = { ...EMBEDDED_LIMITS, windowSeconds: 2 };
+
+const K6_RUNS_AT_ONCE = 4;
+let running = 0;
+const queue: (() => void)[] = [];
+
+/** Runs `job` when fewer than K6_RUNS_AT_ONCE k6 runs are going, in the order asked. */
+async function inTurn<T>(job: () => Promise<T>): Promise<T> {
+  if (running >= K6_RUNS_AT_ONCE) await new Promise<void>((resolveTurn) => queue.push(resolveTurn));
+  running += 1;
+  try {
+    return await job();
+  } finally {
+    running -= 1;
+    queue.shift()?.();
+  }
+}
+
 let dir: string;
 
 beforeAll(async () => {
@@ -61,12 +85,14 @@ async function load(
     timeScale?: number;
     rateScale?: number;
     maxSeconds?: number;
+    embeddedLimits?: typeof PROBE_LIMITS;
   },
   reportName: string,
 ): Promise<Run> {
   const reportDir = join(dir, reportName);
   const log: string[] = [];
   const code = await runLoad({
+    embeddedLimits: options.embeddedLimits,
     script,
     targetFile: options.target,
     accountsFile: options.accounts,
@@ -89,6 +115,7 @@ async function json<T>(run: Run, file: string): Promise<T> {
 
 /** A reference API with the given defects, its target file and load pool, for one run. */
 async function withServer<T>(
+  name: string,
   defects: DefectName[],
   use: (files: { target: string; accounts: string }) => Promise<T>,
 ): Promise<T> {
@@ -99,7 +126,7 @@ async function withServer<T>(
     loadAccounts: 60,
   });
   try {
-    const stem = join(dir, `server-${defects.join('+') || 'healthy'}-${Date.now()}`);
+    const stem = join(dir, `server-${name}`);
     const target = `${stem}.target.json`;
     const accounts = `${stem}.pool.json`;
     await writeFile(target, JSON.stringify(api.targetDocument([])));
@@ -107,7 +134,7 @@ async function withServer<T>(
       accounts,
       JSON.stringify(api.loadAccounts.map(({ email, password }) => ({ email, password }))),
     );
-    return await use({ target, accounts });
+    return await inTurn(() => use({ target, accounts }));
   } finally {
     await api.close();
   }
@@ -116,11 +143,61 @@ async function withServer<T>(
 const failed = (thresholds: ThresholdsFile) =>
   thresholds.thresholds.filter((t) => !t.ok).map((t) => t.metric);
 
-describe('under k6', () => {
-  test('the probe finds the embedded fixed window of 5 per 10 s and writes its result', async (ctx) => {
+/** One auth-flow run against its own reference API with `defects`, reports under `name`. */
+function flow(
+  name: string,
+  defects: DefectName[],
+  settings: { profile: string; timeScale?: number; rateScale?: number },
+) {
+  return withServer(name, defects, (files) => load('auth-flow', { ...files, ...settings }, name));
+}
+
+// The longest runs are declared first, so that they start first and the short ones fill in.
+describe.concurrent('under k6', () => {
+  for (const defect of [...LOAD_DEFECTS].reverse()) {
+    test(`smoke fails its thresholds against ${defect}`, async (ctx) => {
+      ctx.skip(!k6, SKIP);
+      const run = await flow(`smoke-${defect}`, [defect], { profile: 'smoke' });
+      expect(run.code).toBe(1);
+      const thresholds = await json<ThresholdsFile>(run, 'auth-flow.smoke-thresholds.json');
+      expect(thresholds.passed).toBe(false);
+      expect(failed(thresholds).some((metric) => BROKEN_BY[defect]?.test(metric))).toBe(true);
+    }, 300_000);
+  }
+
+  // Each shortened profile passes on a healthy API and fails against one load defect (the smoke
+  // runs show all three); QA's full-length runs are the same script at time scale 1.
+  const SHORTENED: [keyof typeof QUICK, DefectName][] = [
+    ['spike', 'latency-grows-with-load'],
+    ['soak', 'errors-under-load'],
+    ['average', 'refresh-race'],
+    ['stress', 'errors-under-load'],
+  ];
+  for (const [profile, defect] of SHORTENED) {
+    const settings = { profile, ...QUICK[profile] };
+    const thresholdsFile = `auth-flow.${profile}-thresholds.json`;
+    test(`${profile}, time-scaled, fails its thresholds against ${defect}`, async (ctx) => {
+      ctx.skip(!k6, SKIP);
+      const broken = await flow(`${profile}-${defect}`, [defect], settings);
+      expect(broken.code).toBe(1);
+      expect(
+        failed(await json<ThresholdsFile>(broken, thresholdsFile)).some((m) => BROKEN_BY[defect]?.test(m)),
+      ).toBe(true);
+    }, 300_000);
+    test(`${profile}, time-scaled, passes on a healthy API`, async (ctx) => {
+      ctx.skip(!k6, SKIP);
+      const healthy = await flow(`${profile}-ok`, [], settings);
+      expect(failed(await json<ThresholdsFile>(healthy, thresholdsFile)), healthy.log.join('\n')).toEqual([]);
+      expect(healthy.code).toBe(0);
+    }, 300_000);
+  }
+
+  test('the probe finds the embedded fixed window (5 per 2 s here) and writes its result', async (ctx) => {
     ctx.skip(!k6, SKIP);
-    const run = await load('rate-limit-probe', { maxSeconds: 60 }, 'probe');
-    expect(run.code).toBe(0);
+    const run = await inTurn(() =>
+      load('rate-limit-probe', { maxSeconds: 60, embeddedLimits: PROBE_LIMITS }, 'probe'),
+    );
+    expect(run.code, run.log.join('\n')).toBe(0);
     const { rateLimit, timeline } = await json<ProbeResult>(run, 'rate-limit-probe.json');
     expect(rateLimit).toMatchObject({
       endpoint: 'recoverPassword',
@@ -128,7 +205,8 @@ describe('under k6', () => {
       rejectStatus: 429,
       algorithm: 'fixed-window',
     });
-    expect(Math.abs((rateLimit.windowSeconds ?? 0) - 10)).toBeLessThanOrEqual(1);
+    // Within 10 %, as the CLI's 10 s window was held to ±1 s (measured beside a CPU hog: ±0.03 s).
+    expect(Math.abs((rateLimit.windowSeconds ?? 0) - PROBE_LIMITS.windowSeconds)).toBeLessThanOrEqual(0.2);
     expect(rateLimit.requestsSent).toBeLessThanOrEqual(20);
     expect(timeline.length).toBe(rateLimit.requestsSent);
     const summary = await json<{ metrics: Record<string, { values: Record<string, number> }> }>(
@@ -136,13 +214,12 @@ describe('under k6', () => {
       'rate-limit-probe-summary.json',
     );
     expect(summary.metrics.probe_limit_found?.values.rate).toBe(1);
-  }, 180_000);
+    expect(run.log).toContain('k6:   ✓ probe_limit_found: rate==1');
+  }, 300_000);
 
   test('smoke passes against a healthy API: the fork check’s expected 401 is no failed request', async (ctx) => {
     ctx.skip(!k6, SKIP);
-    const run = await withServer([], (files) =>
-      load('auth-flow', { ...files, profile: 'smoke' }, 'smoke-healthy'),
-    );
+    const run = await flow('smoke-healthy', [], { profile: 'smoke' });
     expect(run.code, run.log.join('\n')).toBe(0);
     const thresholds = await json<ThresholdsFile>(run, 'auth-flow.smoke-thresholds.json');
     expect(thresholds).toMatchObject({ run: 'auth-flow.smoke', passed: true });
@@ -155,46 +232,8 @@ describe('under k6', () => {
     );
     expect(summary.metrics.refresh_fork_checks?.values.count).toBe(5);
     expect(summary.metrics.http_req_failed?.values.rate).toBe(0);
-  }, 180_000);
-
-  for (const defect of LOAD_DEFECTS) {
-    test(`smoke fails its thresholds against ${defect}`, async (ctx) => {
-      ctx.skip(!k6, SKIP);
-      const run = await withServer([defect], (files) =>
-        load('auth-flow', { ...files, profile: 'smoke' }, `smoke-${defect}`),
-      );
-      expect(run.code).toBe(1);
-      const thresholds = await json<ThresholdsFile>(run, 'auth-flow.smoke-thresholds.json');
-      expect(thresholds.passed).toBe(false);
-      expect(failed(thresholds).some((metric) => BROKEN_BY[defect]?.test(metric))).toBe(true);
-    }, 180_000);
-  }
-
-  // Each shortened profile passes on a healthy API and fails against one load defect (the smoke
-  // runs above show all three); QA's full-length runs are the same script at time scale 1.
-  const SHORTENED: [keyof typeof QUICK, DefectName][] = [
-    ['average', 'refresh-race'],
-    ['stress', 'errors-under-load'],
-    ['spike', 'latency-grows-with-load'],
-    ['soak', 'errors-under-load'],
-  ];
-  for (const [profile, defect] of SHORTENED) {
-    test(`${profile}, time-scaled, passes on a healthy API and fails against ${defect}`, async (ctx) => {
-      ctx.skip(!k6, SKIP);
-      const settings = { profile, ...QUICK[profile] };
-      const healthy = await withServer([], (files) =>
-        load('auth-flow', { ...files, ...settings }, `${profile}-ok`),
-      );
-      const thresholdsFile = `auth-flow.${profile}-thresholds.json`;
-      expect(failed(await json<ThresholdsFile>(healthy, thresholdsFile)), healthy.log.join('\n')).toEqual([]);
-      expect(healthy.code).toBe(0);
-      const broken = await withServer([defect], (files) =>
-        load('auth-flow', { ...files, ...settings }, `${profile}-${defect}`),
-      );
-      expect(broken.code).toBe(1);
-      expect(
-        failed(await json<ThresholdsFile>(broken, thresholdsFile)).some((m) => BROKEN_BY[defect]?.test(m)),
-      ).toBe(true);
-    }, 300_000);
-  }
+    // k6's own lines are in the run's log, its threshold verdicts among them, its progress not.
+    expect(run.log).toContain('k6:   ✓ refresh_forks: count==0');
+    expect(run.log.join('\n')).not.toMatch(/running \(|\[\s*\d+%\s*\]/);
+  }, 300_000);
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
 import { runChecks } from '../../src/scenarios/runner.ts';
 import { msUntilRefused, parseTarget } from '../../src/target/index.ts';
+import { sharedKeys } from './reference-target.ts';
 
 describe('options.tokenLeewaySeconds', () => {
   test('the wait for refusal is exp plus the leeway plus one second', () => {
@@ -23,10 +24,18 @@ describe('options.tokenLeewaySeconds', () => {
     expect(msUntilRefused(exp, 990_000, target(300))).toBe(311_000);
   });
 
+  // Both runs wait for real expiry, so they run side by side, on one-second tokens. The leeway
+  // stays 2 s: the run without the option waits until 1 s past exp, a full second inside it.
   describe('against a reference API that accepts tokens 2 s past exp, without clock control', () => {
     let api: RunningReferenceApi;
     beforeAll(async () => {
-      api = await startReferenceApi({ host: '127.0.0.1', port: 0, accessTokenSeconds: 2, leewaySeconds: 2 });
+      api = await startReferenceApi({
+        keys: await sharedKeys(),
+        host: '127.0.0.1',
+        port: 0,
+        accessTokenSeconds: 1,
+        leewaySeconds: 2,
+      });
     });
     afterAll(() => api.close());
 
@@ -43,12 +52,12 @@ describe('options.tokenLeewaySeconds', () => {
       return runChecks(target, { only: ['expiry.expired-token-gets-401'] });
     };
 
-    test('with the leeway in the target file, the expired token is refused', async () => {
+    test.concurrent('with the leeway in the target file, the expired token is refused', async () => {
       const [result] = await run(2);
       expect(result?.status, result?.reason).toBe('passed');
     });
 
-    test('without it, the check waits too little and fails, naming the token as still accepted', async () => {
+    test.concurrent('without it, the check waits too little and fails, naming the token as still accepted', async () => {
       const [result] = await run(0);
       expect(result?.status).toBe('failed');
       expect(result?.reason).toMatch(/expired access token was accepted \(200\)/);

@@ -3,6 +3,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import { ConfigError } from '../../src/errors.ts';
 
 export interface Workspace {
   dir: string;
@@ -38,4 +40,29 @@ export function rsaPems(): { pkcs1: string; spki: string; privatePem: string } {
     };
   }
   return pair;
+}
+
+/** Where the loader tests pretend their target file lives, and the smallest valid one. */
+export const SOURCE = 'targets/staging.json';
+export const minimal = { name: 'staging', baseUrl: 'https://staging-api.facilioo.de' };
+
+/** A workspace holding the key files the loader tests name under keys/, good and bad. */
+export function keysWorkspace(): Workspace {
+  const ws = workspace();
+  ws.write('keys/pkcs1.pem', rsaPems().pkcs1);
+  ws.write('keys/spki.pem', rsaPems().spki);
+  ws.write('keys/private.pem', rsaPems().privatePem);
+  ws.write('keys/not-a-key.pem', 'hello');
+  return ws;
+}
+
+/** The ConfigError `run` throws; fails the test if it throws nothing or something else. */
+export function configError(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError, but nothing was thrown');
 }

@@ -57,6 +57,16 @@ describe('readingDifferences', () => {
     ]);
   });
 
+  test('the object member is compared only where the pact was written for an object', () => {
+    const object = { ...DEFAULT_READINGS, refreshTokenShape: 'object' as const };
+    expect(readingDifferences(object, { ...object, refreshTokenKey: 'value' })).toEqual([
+      'refreshTokenKey "token" (target: "value")',
+    ]);
+    expect(readingDifferences(DEFAULT_READINGS, { ...DEFAULT_READINGS, refreshTokenKey: 'value' })).toEqual(
+      [],
+    );
+  });
+
   test('statuses the pact leaves open fit any target; a pinned blocked status must match', () => {
     const target = { ...DEFAULT_READINGS, wrongPasswordStatus: 400 as const, blockedStatus: 423 };
     expect(readingDifferences(DEFAULT_READINGS, target)).toEqual([]);

@@ -199,7 +199,9 @@ function tokenResponse(pair: TokenPair, ctx: ApiContext): Record<string, unknown
   const refreshField = ctx.defects.has('refresh-token-renamed') ? 'refresh_token' : 'refreshToken';
   // DOC's table types the refresh token as an object; that reading wraps the JWT.
   const refreshToken =
-    ctx.options.readings.refreshTokenShape === 'object' ? { token: pair.refreshToken } : pair.refreshToken;
+    ctx.options.readings.refreshTokenShape === 'object'
+      ? { [ctx.options.readings.refreshTokenKey]: pair.refreshToken }
+      : pair.refreshToken;
   body[refreshField] = ctx.defects.has('refresh-token-not-string') ? randomInt(1, 2 ** 31) : refreshToken;
   return body;
 }
