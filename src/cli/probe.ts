@@ -107,7 +107,9 @@ export const register: RegisterCommand = (program, setExitCode, context) => {
           `${[
             r.limit === null
               ? `no rate limit found on ${r.endpoint} within ${r.requestsSent} requests`
-              : `${r.endpoint}: ${r.limit} requests per ${r.windowSeconds ?? '?'} s (${r.algorithm}), refused with ${r.rejectStatus}, Retry-After ${r.retryAfterSeconds ?? 'not sent'}`,
+              : r.rejectStatus === null && r.queued > 0
+                ? `${r.endpoint}: ${r.limit} requests per ${r.windowSeconds ?? '?'} s (${r.algorithm}); requests over it queued (answered late, not refused)`
+                : `${r.endpoint}: ${r.limit} requests per ${r.windowSeconds ?? '?'} s (${r.algorithm}), refused with ${r.rejectStatus}, Retry-After ${r.retryAfterSeconds ?? 'not sent'}`,
             `${r.requestsSent} requests sent; ${relative(process.cwd(), file)}; report ${relative(process.cwd(), join(run.runDir, 'index.html'))}`,
           ].join('\n')}\n`,
         );

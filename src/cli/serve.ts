@@ -11,6 +11,7 @@ import { parseDefectNames } from '../reference-api/defects.ts';
 import { type RunningReferenceApi, type StartOptions, startReferenceApi } from '../reference-api/index.ts';
 import { PUBLIC_KEY_FORMATS } from '../reference-api/options.ts';
 import { LIMITER_ALGORITHMS, type LimitsInput, RETRY_AFTER_MODES } from '../reference-api/rate-limiter.ts';
+import { declaredRateLimit } from '../reference-api/target-document.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
 import { DEFAULT_PATHS, type RouteName } from '../target/types.ts';
 import { integer, oneOf, positive } from './flags.ts';
@@ -294,8 +295,8 @@ export async function writeTarget(api: RunningReferenceApi, file: string): Promi
   );
   // The target file holds the seeded test passwords: readable by its owner only.
   const document = api.targetDocument(keyFiles);
-  // The limiter's rejection status is an OPEN reading: declare it, as QA would for staging.
-  document.options.rateLimit = { rejectStatus: api.options.limits.rejectStatus };
+  // The limiter's numbers are OPEN readings: declare them, as QA would for staging.
+  document.options.rateLimit = declaredRateLimit(api.options.limits);
   await writeFileAtomic(file, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600 });
   return file;
 }

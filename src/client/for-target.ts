@@ -3,7 +3,7 @@
  * the same way (routes, token placement, code type, request timeout) — the consumer contracts
  * too, which configure the client from the readings they are written for.
  */
-import { routeHistoryOf } from '../rate-limit/index.ts';
+import { routeHistoryOf, windowWaitMs } from '../rate-limit/index.ts';
 import type { Readings } from '../target/readings.ts';
 import type { Target } from '../target/types.ts';
 import type { AuthClientOptions } from './auth-client.ts';
@@ -20,6 +20,7 @@ export function clientOptionsForReadings(readings: Readings): AuthClientOptions 
 }
 
 export function clientOptionsFor(target: Target): AuthClientOptions {
+  const windowSeconds = target.options.rateLimit?.windowSeconds;
   return {
     ...clientOptionsForReadings({
       ...target.options,
@@ -30,6 +31,7 @@ export function clientOptionsFor(target: Target): AuthClientOptions {
     rejection: {
       declaredStatus: target.options.rateLimit?.rejectStatus,
       history: routeHistoryOf(target),
+      windowMs: windowSeconds === undefined ? undefined : windowWaitMs(windowSeconds),
     },
   };
 }

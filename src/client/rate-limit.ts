@@ -27,6 +27,11 @@ export interface RejectionReading {
   declaredStatus?: RejectStatus | undefined;
   /** Routes the target admitted requests on; shared by every client of one target. */
   history?: RouteHistory | undefined;
+  /**
+   * One declared window and its margin (ms): a refusal that names no wait is waited out for
+   * that long and retried once, instead of polled with a backoff that overshoots short windows.
+   */
+  windowMs?: number | undefined;
 }
 
 /**
@@ -48,5 +53,5 @@ export function rateLimitWaitMs(
     admittedBefore: reading.route !== undefined && reading.history?.hasAdmitted(reading.route),
   });
   if (!limited) return undefined;
-  return Math.max(MIN_RATE_LIMIT_WAIT_MS, retryAfter ?? BACKOFF_BASE_MS * 2 ** attempt);
+  return Math.max(MIN_RATE_LIMIT_WAIT_MS, retryAfter ?? reading.windowMs ?? BACKOFF_BASE_MS * 2 ** attempt);
 }

@@ -1,5 +1,5 @@
 /** `check-target --discover`: the readings a live target takes, found without harm. */
-export { type LimiterReading, probeLimiter } from './limiter.ts';
+export { type LimiterReading, limiterReadingOf, probeLimiter } from './limiter.ts';
 export {
   type DiscoverOptions,
   type Discovery,

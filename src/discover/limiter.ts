@@ -5,6 +5,7 @@
  */
 import { runProbe } from '../k6/probe-driver.ts';
 import type { ProbeTiming } from '../k6/timing.ts';
+import type { RateLimitFindings } from '../probe/probe.ts';
 import type { Target } from '../target/types.ts';
 
 export interface LimiterReading {
@@ -16,6 +17,8 @@ export interface LimiterReading {
     algorithm: string | null;
     rejectStatus: number | null;
     retryAfterSeconds: number | null;
+    /** Requests over the limit were answered late instead of refused: the limiter queues. */
+    queueing: boolean;
   };
   /** One line: what the probe saw, or why it found nothing. */
   evidence: string;
@@ -38,16 +41,29 @@ export async function probeLimiter(target: Target, budget: ProbeBudget): Promise
     timeoutMs: target.options.requestTimeoutSeconds * 1000,
     ...(budget.timing ? { timing: budget.timing } : {}),
   });
+  return limiterReadingOf(rateLimit, budget);
+}
+
+/** What the probe's findings say of the limiter, as discovery reports it. */
+export function limiterReadingOf(
+  rateLimit: RateLimitFindings,
+  budget: { maxRequests: number; maxSeconds: number },
+): LimiterReading {
   const reading = {
     limit: rateLimit.limit,
     windowSeconds: rateLimit.windowSeconds,
     algorithm: rateLimit.algorithm,
     rejectStatus: rateLimit.rejectStatus,
     retryAfterSeconds: rateLimit.retryAfterSeconds,
+    queueing: rateLimit.queued > 0,
   };
-  const found = rateLimit.limit !== null && rateLimit.rejectStatus !== null;
-  const evidence = found
-    ? `the probe saw ${rateLimit.limit} requests per ${rateLimit.windowSeconds ?? '?'} s (${rateLimit.algorithm}) on ${rateLimit.endpoint}, then ${rateLimit.rejectStatus} with ${rateLimit.retryAfterSeconds === null ? 'no Retry-After' : `Retry-After ${rateLimit.retryAfterSeconds}`}`
-    : `the probe found no limit on ${rateLimit.endpoint} within ${rateLimit.requestsSent} requests and ${budget.maxSeconds} s (raise --limit-probe-seconds / --limit-probe-requests)`;
+  // A queueing limiter refuses nothing until its queue is full: the latency jump is its limit.
+  const found = rateLimit.limit !== null && (rateLimit.rejectStatus !== null || reading.queueing);
+  const seen = `the probe saw ${rateLimit.limit} requests per ${rateLimit.windowSeconds ?? '?'} s (${rateLimit.algorithm}) on ${rateLimit.endpoint}`;
+  const evidence = !found
+    ? `the probe found no limit on ${rateLimit.endpoint} within ${rateLimit.requestsSent} requests and ${budget.maxSeconds} s (raise --limit-probe-seconds / --limit-probe-requests)`
+    : rateLimit.rejectStatus === null
+      ? `${seen}, then ${rateLimit.queued} request(s) over it answered late instead of refused: the limiter queues (ASP.NET's QueueLimit)`
+      : `${seen}, then ${rateLimit.rejectStatus} with ${rateLimit.retryAfterSeconds === null ? 'no Retry-After' : `Retry-After ${rateLimit.retryAfterSeconds}`}${reading.queueing ? `; ${rateLimit.queued} request(s) over it were answered late first: the limiter queues` : ''}`;
   return { found, reading, evidence, requestsSent: rateLimit.requestsSent };
 }

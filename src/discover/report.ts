@@ -4,6 +4,7 @@
  * evidence holds statuses and shapes only.
  */
 import type { Target } from '../target/types.ts';
+import type { LimiterReading } from './limiter.ts';
 import type { Discovery } from './readings.ts';
 
 export const SNIPPET_HEADING = 'add to the target file:';
@@ -21,9 +22,12 @@ export function formatDiscovery(discovery: Discovery, target: Target): string {
     );
   }
   const limiter = discovery.found.find((found) => found.option === 'rateLimit');
-  // Of the limiter, the target file announces the rejection status (429, or ASP.NET's 503).
-  const rejectStatus = discovery.limiter?.reading.rejectStatus;
-  if (limiter && (rejectStatus === 429 || rejectStatus === 503)) options.rateLimit = { rejectStatus };
+  const notInferred = discovery.notInferred.map((left) => `  ${left.option} — ${left.reason}`);
+  if (limiter && discovery.limiter) {
+    const { rateLimit, queueNote } = announcedLimiter(discovery.limiter.reading);
+    if (rateLimit) options.rateLimit = rateLimit;
+    if (queueNote) notInferred.push(`  rateLimit.queueLimit — ${queueNote}`);
+  }
   const lines = [
     `discovered readings of "${discovery.target.name}" at ${discovery.target.baseUrl} (${discovery.requests} requests; no recovery attempt spent, no account locked)`,
     '',
@@ -35,9 +39,32 @@ export function formatDiscovery(discovery: Discovery, target: Target): string {
     ...(limiter ? [`  the limiter — ${limiter.evidence}`] : []),
     '',
     'not inferred (the file’s value or the default stays):',
-    ...discovery.notInferred.map((left) => `  ${left.option} — ${left.reason}`),
+    ...notInferred,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Of the limiter, the target file announces the rejection status (429, or ASP.NET's 503); of a
+ * queueing one also the window and the permits, which size the burst that must get past the
+ * queue. The queue's length is not inferred: finding it means filling the queue.
+ */
+function announcedLimiter(reading: LimiterReading['reading']): {
+  rateLimit?: Record<string, number>;
+  queueNote?: string;
+} {
+  const rateLimit: Record<string, number> = {};
+  const { rejectStatus } = reading;
+  if (rejectStatus === 429 || rejectStatus === 503) rateLimit.rejectStatus = rejectStatus;
+  if (!reading.queueing) return rejectStatus === 429 || rejectStatus === 503 ? { rateLimit } : {};
+  // Rounded up to a tenth: the suite waits one declared window, so too short would cost a retry.
+  if (reading.windowSeconds !== null) rateLimit.windowSeconds = Math.ceil(reading.windowSeconds * 10) / 10;
+  if (reading.limit !== null) rateLimit.permitLimit = reading.limit;
+  return {
+    rateLimit,
+    queueNote:
+      'requests over the limit were answered late instead of refused, so the limiter queues; how many it holds is not inferred (that takes filling the queue) — add "queueLimit": N (the deployment\'s QueueLimit) to options.rateLimit, or the rate-limit checks meet no refusal',
+  };
 }
 
 /** The JSON block `formatDiscovery` printed, read back (for tests and scripts). */

@@ -51,6 +51,11 @@ export interface RateLimitAnalysis {
   requestsSent: number;
   /** Responses that were neither admitted nor the rejection status: 5xx, or no response. */
   unexpected: number;
+  /**
+   * Answers over the limit that came late instead of refused: the limiter queues (ASP.NET's
+   * QueueLimit). A limit found this way has no rejection status until the queue is full.
+   */
+  queued: number;
   notes: string[];
 }
 
@@ -169,6 +174,7 @@ export function analyzeTimeline(
     resets: [],
     requestsSent: timeline.length,
     unexpected,
+    queued: queued.length,
     notes,
   };
   if (!firstRejection) {

@@ -24,6 +24,8 @@ export interface RateLimitFindings {
   retryAfterCorrect: boolean | null;
   readmittedAfterRetryAfter: boolean | null;
   unexpectedResponses: number;
+  /** Answers over the limit that waited in the limiter's queue (late, not refused). */
+  queued: number;
   elapsedSeconds: number;
   budget: { maxRequests: number; maxSeconds: number };
   stoppedBecause: StopReason;
@@ -66,7 +68,7 @@ export function buildResult(
       requestsSent: timeline.length,
       found,
       message: found
-        ? `${analysis.limit} requests per ${analysis.windowSeconds ?? '?'} s (${analysis.algorithm})`
+        ? `${analysis.limit} requests per ${analysis.windowSeconds ?? '?'} s (${analysis.algorithm})${analysis.rejectStatus === null && analysis.queued > 0 ? ', requests over it queued (answered late, not refused)' : ''}`
         : 'no limit found within budget',
       tokensPerPeriod: analysis.tokensPerPeriod,
       windowLowSeconds: analysis.window ? round3(analysis.window.low) : null,
@@ -76,6 +78,7 @@ export function buildResult(
       retryAfterCorrect: analysis.retryAfterCorrect,
       readmittedAfterRetryAfter: analysis.readmittedAfterRetryAfter,
       unexpectedResponses: analysis.unexpected,
+      queued: analysis.queued,
       elapsedSeconds: last ? round3((last.t + (last.durationMs ?? 0) / 2 - t0) / 1000) : 0,
       budget: { maxRequests, maxSeconds },
       stoppedBecause,

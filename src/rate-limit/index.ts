@@ -65,6 +65,16 @@ export function isRateLimitRejection(input: RejectionInput): boolean {
   return rejectionVerdict(input).rateLimited;
 }
 
+/**
+ * How long one declared window keeps a refused client out, in ms: the window plus a margin,
+ * because ASP.NET replenishes partitioned limiters on a 100 ms timer (a window ends up to a tick
+ * late) and the answer that opened the window took a round trip.
+ */
+export function windowWaitMs(windowSeconds: number): number {
+  const ms = windowSeconds * 1000;
+  return ms + Math.max(250, 0.05 * ms);
+}
+
 /** The statuses a limiter may reject with, given what the target declares. */
 export function rejectStatusesFor(declaredStatus: RejectStatus | undefined): RejectStatus[] {
   return declaredStatus === undefined ? [...REJECT_STATUSES] : [declaredStatus];

@@ -15,6 +15,7 @@ import {
 } from '../target/types.ts';
 import type { SeededAccount } from './accounts.ts';
 import type { ServedReadings } from './options.ts';
+import type { LimitsOptions } from './rate-limiter.ts';
 
 /**
  * The target file the reference API writes: a `TargetFileJson` with every field filled in and
@@ -86,5 +87,21 @@ function announcedOptions({
     // --blocked-status is pinned, so contracts and checks require exactly it.
     blockedStatus: readings.blockedStatus === SERVED_BLOCKED_STATUS ? null : readings.blockedStatus,
     tokenLeewaySeconds: leewaySeconds,
+  };
+}
+
+/**
+ * What a target file says of this server's limiter, as QA would write it for staging: the
+ * rejection status, the window (a token bucket's replenishment period), the permits and the
+ * queue. The numbers are OPEN; declaring them lets a suite wait one window instead of blindly.
+ */
+export function declaredRateLimit(limits: LimitsOptions): NonNullable<TargetOptions['rateLimit']> {
+  const bucket = limits.algorithm === 'token-bucket';
+  return {
+    rejectStatus: limits.rejectStatus,
+    windowSeconds: bucket ? limits.replenishmentPeriodSeconds : limits.windowSeconds,
+    permitLimit: limits.permitLimit,
+    // 0 is the default: announced only when requests queue.
+    ...(limits.queueLimit > 0 ? { queueLimit: limits.queueLimit } : {}),
   };
 }

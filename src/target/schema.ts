@@ -324,6 +324,32 @@ export function targetFileSchema(context: ContextOf) {
           .describe(
             "The status the target's rate limiter rejects with (ASP.NET's default is 503). Absent: 429, or a 503 whose shape over time says rate limit.",
           ),
+        windowSeconds: z
+          .number({ error: 'must be a number of seconds' })
+          .positive({ error: 'must be more than 0' })
+          .max(86_400, { error: 'must be at most 86400 (one day)' })
+          .optional()
+          .describe(
+            "The limiter's window (a token bucket's replenishment period). A refusal without Retry-After is waited out for one window, then retried once; absent: such waits are bounded by maxWaitSeconds.",
+          ),
+        permitLimit: z
+          .number({ error: 'must be a whole number' })
+          .int({ error: 'must be a whole number' })
+          .min(1, { error: 'must be 1 or more' })
+          .max(10_000, { error: 'must be at most 10000' })
+          .optional()
+          .describe(
+            "Permits per window (a token bucket's size). With a queue it sizes the burst that meets the limit; absent: a burst of up to 20.",
+          ),
+        queueLimit: z
+          .number({ error: 'must be a whole number' })
+          .int({ error: 'must be a whole number' })
+          .min(0, { error: 'must be 0 or more' })
+          .max(10_000, { error: 'must be at most 10000' })
+          .optional()
+          .describe(
+            "Requests over the limit the limiter holds until a permit frees instead of rejecting them (ASP.NET's QueueLimit; default 0). Bursts then go out at once, so the ones beyond the queue are refused.",
+          ),
       })
         .optional()
         .describe('How the rate limiter on recover-password answers (spec, ASP.NET section).'),

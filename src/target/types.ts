@@ -62,7 +62,24 @@ export interface TargetOptions {
    * How the target's rate limiter rejects (OPEN; ASP.NET's RejectionStatusCode defaults to 503).
    * Without `rejectStatus`, 429 is a rejection and a 503 only when its shape says so.
    */
-  rateLimit?: { rejectStatus?: 429 | 503 | undefined } | undefined;
+  rateLimit?: RateLimitOptions | undefined;
+}
+
+/** What a target file says of its rate limiter (`options.rateLimit`); every field is optional. */
+export interface RateLimitOptions {
+  rejectStatus?: 429 | 503 | undefined;
+  /**
+   * The window (a token bucket's replenishment period). A refusal that names no wait is waited
+   * out for one window and retried once; without it such waits are bounded by maxWaitSeconds.
+   */
+  windowSeconds?: number | undefined;
+  /** Permits per window (a token bucket's size): sizes a burst that must get past a queue. */
+  permitLimit?: number | undefined;
+  /**
+   * Requests over the limit held until a permit frees (ASP.NET's QueueLimit; default 0): a
+   * queued request is answered late, not refused, so a burst goes out at once to meet the limit.
+   */
+  queueLimit?: number | undefined;
 }
 
 export const DEFAULT_OPTIONS: Readonly<TargetOptions> = {
@@ -118,7 +135,12 @@ export interface TargetFileJson {
     maxWaitSeconds?: number;
     requestTimeoutSeconds?: number;
     tokenLeewaySeconds?: number;
-    rateLimit?: { rejectStatus?: 429 | 503 };
+    rateLimit?: {
+      rejectStatus?: 429 | 503;
+      windowSeconds?: number;
+      permitLimit?: number;
+      queueLimit?: number;
+    };
   };
   control?: StringOrEnv | null;
 }

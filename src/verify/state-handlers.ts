@@ -185,12 +185,8 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
       },
       teardown: async () => {
         if (session.control) return session.control.reset();
-        // The window the limiter named, else the longest wait allowed: later states need the route.
-        const named = limiterRetryAfterMs === undefined || limiterRetryAfterMs === UNKNOWN_WAIT;
-        await session.wait(
-          named ? session.maxWaitMs : Math.min(limiterRetryAfterMs!, session.maxWaitMs),
-          'the recover-password limit to open again for the next interaction',
-        );
+        // Later states need the route: the wait the limiter named, else one declared window.
+        await session.waitOutRecoveryLimit(limiterRetryAfterMs ?? UNKNOWN_WAIT);
         limiterRetryAfterMs = undefined;
       },
     },

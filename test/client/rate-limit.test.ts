@@ -37,6 +37,14 @@ describe('rateLimitWaitMs', () => {
     ]);
   });
 
+  test('without Retry-After, a declared window is waited once per refusal instead of the backoff', () => {
+    const reading = { declaredStatus: 503 as const, windowMs: 2250 };
+    expect([0, 1, 2].map((attempt) => rateLimitWaitMs(answer(503), attempt, NOW, reading))).toEqual([
+      2250, 2250, 2250,
+    ]);
+    expect(rateLimitWaitMs(answer(503, '1'), 0, NOW, reading)).toBe(1000);
+  });
+
   test('a 503 is a rate limit only with Retry-After; other statuses never are', () => {
     expect(rateLimitWaitMs(answer(503, '1'), 0, NOW)).toBe(1000);
     expect(rateLimitWaitMs(answer(503), 0, NOW)).toBeUndefined();

@@ -3,63 +3,84 @@
  * limit, and the refusal says when to come back. The burst spends the budget every other check
  * shares, so these checks run alone and last, and give the budget back before they end.
  */
-import { ApiError } from '../../client/index.ts';
+import type { ApiError } from '../../client/index.ts';
 import { parseRetryAfter } from '../../rate-limit/index.ts';
+import {
+  type Burst,
+  burstRecoverPassword,
+  limiterWait,
+  MAX_BURST,
+  UNKNOWN_WAIT,
+} from '../../target/ops/index.ts';
 import { type CheckContext, rateLimitWaitMs } from '../context.ts';
 import { ensure } from '../expect.ts';
 import { defineCheck } from '../registry.ts';
 import { REF } from './common.ts';
 
 /** Bound of the burst: a limit looser than this is, for an auth endpoint, no limit. */
-export const BURST = 20;
+export const BURST = MAX_BURST;
 
 interface BurstOutcome {
   /** The first rate-limited answer, or undefined when none came within the burst. */
   limited: ApiError | undefined;
   sent: number;
+  /** How the burst went out: at once past a declared queue, else one at a time. */
+  how: string;
 }
 
 /** One unknown address: no mail goes out, and a limiter partitioned by address meets it too. */
 const probeAddress = (ctx: CheckContext) =>
   `rate-limit-probe@${ctx.account('recovery').email.split('@')[1] ?? 'example.invalid'}`;
 
-/** Spends the recover-password budget until refused; the check's cleanup gives it back. */
+/**
+ * Spends the recover-password budget until refused; the check's cleanup gives it back. Against
+ * a declared queue the burst goes out at once (queued requests are answered late, not refused).
+ */
 async function burst(ctx: CheckContext): Promise<BurstOutcome> {
-  const outcome = await spend(ctx);
-  ctx.cleanup('give the recover-password budget back', () => restoreBudget(ctx, outcome.limited));
-  return outcome;
-}
-
-async function spend(ctx: CheckContext): Promise<BurstOutcome> {
-  const email = probeAddress(ctx);
-  const { client } = ctx.client({ waitOnRateLimit: false });
-  for (let sent = 1; sent <= BURST; sent++) {
-    try {
-      await client.recoverPassword(email);
-    } catch (error) {
-      if (rateLimitWaitMs(error, ctx.target) !== undefined) return { limited: error as ApiError, sent };
-      if (!(error instanceof ApiError)) throw error;
-      // Another refusal is not the limit; keep going.
-    }
+  const address = probeAddress(ctx);
+  const outcome = await burstRecoverPassword(
+    ctx.client({ waitOnRateLimit: false }),
+    ctx.target,
+    () => address,
+    BURST,
+  );
+  ctx.cleanup('give the recover-password budget back', () => restoreBudget(ctx, outcome));
+  const how =
+    outcome.mode === 'queue'
+      ? `at once, past the declared queue of ${ctx.target.options.rateLimit?.queueLimit}`
+      : 'one at a time';
+  if (outcome.refusal) {
+    ctx.trace(
+      `the burst (${how}) met the limit: ${outcome.admitted} answered so far (queued ones late), refused with ${outcome.refusal.status}`,
+    );
   }
-  return { limited: undefined, sent: BURST };
+  return { limited: outcome.refusal, sent: outcome.sent, how };
 }
 
-/** Gives the spent budget back: moves the clock with control, else waits when that is short enough. */
-async function restoreBudget(ctx: CheckContext, limited: ApiError | undefined): Promise<void> {
-  if (!limited) return;
-  const waitMs = rateLimitWaitMs(limited, ctx.target) ?? -1;
-  const seconds = waitMs < 0 ? 60 : Math.max(1, Math.ceil(waitMs / 1000));
+/**
+ * Gives the spent budget back: moves the clock with control, else waits when that is short
+ * enough — as Retry-After says, else one declared window. Queued requests of the burst take
+ * permits when they are let in, so the wait starts once they are answered.
+ */
+async function restoreBudget(ctx: CheckContext, outcome: Burst): Promise<void> {
+  const limited = outcome.refusal;
+  if (!limited) return outcome.settled;
+  const wait = limiterWait(rateLimitWaitMs(limited, ctx.target) ?? UNKNOWN_WAIT, ctx.target);
+  const seconds = Math.max(1, Math.ceil(wait.ms / 1000));
   if (ctx.control) {
     await ctx.advanceClock(seconds, 'to give the recover-password budget back');
-    return;
+    return outcome.settled;
   }
-  if (waitMs >= 0 && seconds <= ctx.target.options.maxWaitSeconds) {
-    await ctx.wait(seconds * 1000, 'the recover-password budget to come back (as Retry-After says)');
+  await outcome.settled;
+  if (wait.basis !== 'maxWaitSeconds' && wait.ms <= ctx.target.options.maxWaitSeconds * 1000) {
+    await ctx.wait(
+      wait.ms,
+      `the recover-password budget to come back (${wait.basis === 'retry-after' ? 'as Retry-After says' : 'one declared window'})`,
+    );
     return;
   }
   ctx.trace(
-    `left the recover-password budget spent: it comes back in ${waitMs < 0 ? 'an unknown time' : `${seconds} s`}`,
+    `left the recover-password budget spent: it comes back in ${wait.basis === 'maxWaitSeconds' ? 'an unknown time' : `${seconds} s`}`,
   );
 }
 
@@ -72,7 +93,7 @@ export const rateLimitChecks = [
   defineCheck({
     id: 'rate-limit.recover-password-limited',
     destructive: true,
-    rule: `A burst of at most ${BURST} recover-password requests meets the rate limit (429, or 503 with Retry-After)`,
+    rule: `A burst of at most ${BURST} recover-password requests meets the rate limit (429, or 503 with Retry-After), sent at once past a declared queue`,
     kind: 'behaviour',
     enforces: 'rate-limited',
     catches: ['no-rate-limit', 'rate-limit-known-only'],
@@ -80,10 +101,10 @@ export const rateLimitChecks = [
     needs: ['account:recovery'],
     disturbs: ['rateLimit', 'clock'],
     async run(ctx) {
-      const { limited, sent } = await burst(ctx);
+      const { limited, sent, how } = await burst(ctx);
       ensure(
         limited !== undefined,
-        `${sent} requests in a row to POST ${ctx.target.paths.recoverPassword} met no rate limit`,
+        `${sent} requests to POST ${ctx.target.paths.recoverPassword} (${how}) met no rate limit${how === 'one at a time' ? ' — if the limiter queues requests over the limit (answers late instead of refusing), declare options.rateLimit.queueLimit' : ''}`,
       );
       ctx.trace(`the rate limit answered ${limited.status} at request ${sent}`);
     },

@@ -1,6 +1,14 @@
 /** What the suites do to a target, once: see session.ts. */
 export { ControlClient, type RecoveryStateView } from './control.ts';
-export { type RateLimitReading, rateLimitWaitMs, UNKNOWN_WAIT } from './rate-limit.ts';
+export {
+  declaredQueue,
+  declaredWindowWaitMs,
+  type LimiterWait,
+  limiterWait,
+  type RateLimitReading,
+  rateLimitWaitMs,
+  UNKNOWN_WAIT,
+} from './rate-limit.ts';
 export {
   BLOCK_HOURS,
   type CodeAttempt,
@@ -9,6 +17,13 @@ export {
   WRONG_CODES_TO_BLOCK,
   wrongCode,
 } from './recovery.ts';
+export {
+  type Burst,
+  burstRecoverPassword,
+  MAX_BURST,
+  queueBurstSize,
+  RecoveryLimit,
+} from './recovery-limit.ts';
 export {
   formatExchange,
   type Session,

@@ -11,6 +11,7 @@ import {
   rejectionVerdict,
   retryAfterHeader,
   routeHistoryOf,
+  windowWaitMs,
 } from '../../rate-limit/index.ts';
 import type { Target } from '../types.ts';
 
@@ -47,4 +48,32 @@ export function rateLimitWaitMs(error: unknown, from: RateLimitReading | Target 
   });
   if (!verdict.rateLimited) return undefined;
   return retryAfterSeconds === undefined ? UNKNOWN_WAIT : retryAfterSeconds * 1000;
+}
+
+/** One declared window plus its margin (ms), or undefined when the target declares none. */
+export function declaredWindowWaitMs(target: Target): number | undefined {
+  const seconds = target.options.rateLimit?.windowSeconds;
+  return seconds === undefined ? undefined : windowWaitMs(seconds);
+}
+
+export interface LimiterWait {
+  ms: number;
+  /** Where the wait comes from, for the trace: a refusal without Retry-After waits one window. */
+  basis: 'retry-after' | 'declared window' | 'maxWaitSeconds';
+}
+
+/**
+ * How long a refusal that named `namedMs` (or UNKNOWN_WAIT) keeps the limiter shut: as named;
+ * else one declared window plus its margin; else the longest wait the target allows.
+ */
+export function limiterWait(namedMs: number, target: Target): LimiterWait {
+  if (namedMs !== UNKNOWN_WAIT) return { ms: namedMs, basis: 'retry-after' };
+  const window = declaredWindowWaitMs(target);
+  if (window !== undefined) return { ms: window, basis: 'declared window' };
+  return { ms: target.options.maxWaitSeconds * 1000, basis: 'maxWaitSeconds' };
+}
+
+/** The declared queue: requests over the limit answered late instead of refused (default 0). */
+export function declaredQueue(target: Target): number {
+  return target.options.rateLimit?.queueLimit ?? 0;
 }

@@ -26,8 +26,9 @@ import { msUntilRefused } from '../expiry.ts';
 import { isProductionTarget } from '../production.ts';
 import type { Credentials, Target } from '../types.ts';
 import { ControlClient } from './control.ts';
-import { rateLimitWaitMs, UNKNOWN_WAIT } from './rate-limit.ts';
+import { declaredQueue, declaredWindowWaitMs, rateLimitWaitMs, UNKNOWN_WAIT } from './rate-limit.ts';
 import { RecoveryAccount } from './recovery.ts';
+import { RecoveryLimit } from './recovery-limit.ts';
 import { type RefusedBy, withBrokenSignature } from './tokens.ts';
 import { waitLine } from './waits.ts';
 
@@ -58,7 +59,7 @@ export interface Session extends TracedClient {
   tokens: TokenPair;
 }
 
-/** Without Retry-After, a window of a minute is ASP.NET's usual. */
+/** Without Retry-After or a declared window, a window of a minute is ASP.NET's usual. */
 const UNKNOWN_WINDOW_SECONDS = 60;
 /** Clock moves over a limiter that never opens again end here. */
 const MAX_CLOCK_MOVES = 3;
@@ -107,6 +108,7 @@ export class TargetSession {
   #recovery: RecoveryAccount | undefined;
   /** Rate-limit waits of this session's clients so far: options.maxWaitSeconds bounds the sum. */
   #waitedMs = 0;
+  readonly #recoveryLimit = new RecoveryLimit(this);
 
   constructor(target: Target, hooks: SessionHooks, control?: ControlClient) {
     this.target = target;
@@ -120,6 +122,11 @@ export class TargetSession {
 
   get maxWaitMs(): number {
     return this.target.options.maxWaitSeconds * 1000;
+  }
+
+  /** Time this session's clients spent rate limited: told waits, and declared queues' latency. */
+  get rateLimitWaitedMs(): number {
+    return this.#waitedMs;
   }
 
   /** A target the load command refuses without --allow-production. */
@@ -169,6 +176,9 @@ export class TargetSession {
     const { target } = this;
     // With clock control a limit is skipped over by moving the clock (rateLimited()), never waited for.
     const wait = options.waitOnRateLimit !== false && !this.control;
+    // A queueing limiter's wait is latency: a limited route's round trip may have been spent queued.
+    const queueWaitMs = (exchange: Exchange) =>
+      declaredQueue(target) > 0 && exchange.route === 'recoverPassword' ? exchange.durationMs : 0;
     const store = new MemoryTokenStore();
     const exchanges: Exchange[] = [];
     const client = new AuthClient({
@@ -179,7 +189,7 @@ export class TargetSession {
         // The bound is per session: a client made later gets what earlier clients left of it.
         rateLimit: { maxTotalWaitMs: wait ? Math.max(0, this.maxWaitMs - this.#waitedMs) : 0 },
         onExchange: (exchange) => {
-          this.#waitedMs += exchange.retryAfterMs ?? 0;
+          this.#waitedMs += (exchange.retryAfterMs ?? 0) + queueWaitMs(exchange);
           exchanges.push(exchange);
           this.trace(formatExchange(exchange));
           // The client sleeps after this exchange: announced like every other wait.
@@ -323,8 +333,8 @@ export class TargetSession {
         }
         if (moves >= MAX_CLOCK_MOVES)
           this.skip(`${what} stayed rate limited after moving the server clock ${moves} times`);
-        const seconds =
-          waitMs === UNKNOWN_WAIT ? UNKNOWN_WINDOW_SECONDS : Math.max(1, Math.ceil(waitMs / 1000));
+        const unknownMs = declaredWindowWaitMs(this.target) ?? UNKNOWN_WINDOW_SECONDS * 1000;
+        const seconds = Math.max(1, Math.ceil((waitMs === UNKNOWN_WAIT ? unknownMs : waitMs) / 1000));
         // Not moveClock: skipping a limit window is no clock move a check must declare.
         await this.#advance(seconds, `rate limited on ${what}, instead of waiting`);
       }
@@ -332,40 +342,22 @@ export class TargetSession {
   }
 
   /**
-   * Uses up the recover-password limit with addresses that can receive no mail; resolves with the
-   * wait the refusal named (ms) or UNKNOWN_WAIT. Fails when no refusal comes within `maxRequests`:
-   * the document says the route is rate limited.
+   * Uses up the recover-password limit with addresses that can receive no mail; resolves with
+   * the wait the refusal named (ms) or UNKNOWN_WAIT. Fails when no refusal comes: the document
+   * says the route is rate limited.
    */
-  async exhaustRecoveryLimit(maxRequests: number): Promise<number> {
-    const { client } = this.client({ waitOnRateLimit: false });
-    const declaredStatus = this.target.options.rateLimit?.rejectStatus;
-    for (let sent = 0; sent < maxRequests; sent++) {
-      try {
-        await client.recoverPassword(unknownAddress());
-      } catch (error) {
-        const waitMs = rateLimitWaitMs(error, { declaredStatus, admittedBefore: sent > 0 });
-        if (waitMs !== undefined) return waitMs;
-        throw error;
-      }
-    }
-    return this.fail(`no 429 or 503 after ${maxRequests} password recovery requests`);
+  exhaustRecoveryLimit(maxRequests: number): Promise<number> {
+    return this.#recoveryLimit.exhaust(maxRequests);
   }
 
-  /**
-   * Leaves at least one recover-password permit: the window is used up, then its refusal waited
-   * out (bounded by options.maxWaitSeconds). Nothing to do with clock control, whose reset
-   * clears the limiter.
-   */
-  async freshRecoveryWindow(maxRequests: number): Promise<void> {
-    if (this.control) return;
-    const named = await this.exhaustRecoveryLimit(maxRequests);
-    const waitMs = named === UNKNOWN_WAIT ? this.maxWaitMs : named;
-    if (waitMs > this.maxWaitMs) {
-      this.skip(
-        `recover-password of target "${this.target.name}" asks for a ${Math.round(waitMs / 1000)} s wait, longer than options.maxWaitSeconds (${this.target.options.maxWaitSeconds} s), and the target has no control URL to reset its limiter`,
-      );
-    }
-    await this.wait(waitMs, 'the recover-password limit to open again');
+  /** Waits until the limiter that refused with `namedMs` (or UNKNOWN_WAIT) admits again. */
+  waitOutRecoveryLimit(namedMs: number): Promise<void> {
+    return this.#recoveryLimit.waitOut(namedMs);
+  }
+
+  /** Leaves at least one recover-password permit, bounded by options.maxWaitSeconds. */
+  freshRecoveryWindow(maxRequests: number): Promise<void> {
+    return this.#recoveryLimit.fresh(maxRequests);
   }
 
   /** The recovery account, tracked so that `restore()` puts back exactly what was changed. */
