@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, test } from 'vitest';
 import { DEFAULT_SEED, seedAccounts } from '../src/reference-api/accounts.ts';
 import { ensurePacts } from '../src/verify/write-pacts.ts';
 import { scratchDir } from './verify-support.ts';
@@ -13,12 +13,18 @@ import { scratchDir } from './verify-support.ts';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CLI = join(ROOT, 'bin', 'facilioo-auth.js');
 
-let server: ChildProcess;
-let baseUrl: string;
 let dir: string;
-let targetFile: string;
+/** A clean server, and one serving a shape defect the preflight lets through; each in its own target file. */
+let clean: Served;
+let defective: Served;
+const servers: ChildProcess[] = [];
 /** The passwords a QA engineer exports; the target file only names the variables. */
 const env: Record<string, string> = {};
+
+interface Served {
+  baseUrl: string;
+  targetFile: string;
+}
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -40,13 +46,12 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
   });
 }
 
-beforeAll(async () => {
-  await ensurePacts();
-  dir = await scratchDir();
-  server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--control'], {
+async function serve(name: string, flags: string[]): Promise<Served> {
+  const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--control', ...flags], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  baseUrl = await new Promise<string>((resolve, reject) => {
+  servers.push(server);
+  const baseUrl = await new Promise<string>((resolve, reject) => {
     let out = '';
     server.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -64,12 +69,12 @@ beforeAll(async () => {
     accounts[slot] = { email: account.email, password: { env: variable } };
     env[variable] = account.password;
   }
-  targetFile = join(dir, 'local-reference.json');
+  const targetFile = join(dir, `${name}.json`);
   await writeFile(
     targetFile,
     JSON.stringify(
       {
-        name: 'local-reference',
+        name,
         baseUrl,
         accounts,
         mailbox: { kind: 'mailpit', url: `${baseUrl}/mailbox` },
@@ -79,43 +84,59 @@ beforeAll(async () => {
       2,
     ),
   );
+  return { baseUrl, targetFile };
+}
+
+beforeAll(async () => {
+  dir = await scratchDir();
+  // Independent: the pacts are written (if missing) while both servers start.
+  [, clean, defective] = await Promise.all([
+    ensurePacts(),
+    serve('local-reference', []),
+    serve('local-reference-defective', ['--defect', 'sub-as-string']),
+  ]);
 });
 
 afterAll(() => {
-  server?.kill('SIGTERM');
+  for (const server of servers) server.kill('SIGTERM');
 });
 
-test('verify --target FILE exits 0 against a separately started reference API', async () => {
-  const result = await cli(['verify', '--target', targetFile, '--report-dir', join(dir, 'reports')]);
+// Each test has a server of its own, or none: they run side by side.
+test.concurrent('verify --target FILE exits 0 against a separately started reference API', async ({
+  expect,
+}) => {
+  const result = await cli(['verify', '--target', clean.targetFile, '--report-dir', join(dir, 'reports')]);
   expect(result.stderr).toContain('target "local-reference"');
+  // stderr is a pipe, not a terminal: a plain line per interaction as it was answered, no status line.
+  expect(result.stderr).toMatch(/^ {2}verification: 1\/\d+ \S+ · ".+" → \d{3} in \d+ ms$/m);
+  expect(result.stderr).not.toContain('\r');
   expect(result.stdout).toMatch(/^✓ refresh\.a-refresh-with-the-spent-token$/m);
   expect(result.stdout).toMatch(/verify: \d+ passed, 0 failed, 0 skipped — exit 0/);
   expect(result.code).toBe(0);
 });
 
-// A defect the preflight lets through (it asks only for an access token): the field is named.
-test('verify --target FILE exits 1 and names the field when the access token carries sub as a string', async () => {
-  const put = (defects: string[]) =>
-    fetch(`${baseUrl}/_control/defects`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ defects }),
-    });
-  expect((await put(['sub-as-string'])).status).toBe(200);
-  try {
-    const result = await cli(['verify', '--target', targetFile, '--report-dir', join(dir, 'reports')]);
-    expect(result.stdout).toMatch(
-      /✗ login\.a-login-with-the-right-password-that-skips-multi-factor-authentication\n {4}POST \/api\/auth\/login: body \$\.accessToken: expected a JWT whose payload carries "sub" as a JSON object/,
-    );
-    expect(result.code).toBe(1);
-  } finally {
-    await put([]);
-  }
-});
-
-test('verify with a --pacts folder holding no pacts is a configuration error (exit 2) that says what to run', async () => {
-  const result = await cli(['verify', '--target', targetFile, '--pacts', join(dir, 'no-pacts-here')]);
+test.concurrent('verify with a --pacts folder holding no pacts is a configuration error (exit 2) that says what to run', async ({
+  expect,
+}) => {
+  const result = await cli(['verify', '--target', clean.targetFile, '--pacts', join(dir, 'no-pacts-here')]);
   expect(result.stderr).toContain('no pact files');
   expect(result.stderr).toContain('npx vitest run --project contracts');
   expect(result.code).toBe(2);
+});
+
+// A defect the preflight lets through (it asks only for an access token): the field is named.
+test.concurrent('verify --target FILE exits 1 and names the field when the access token carries sub as a string', async ({
+  expect,
+}) => {
+  const result = await cli([
+    'verify',
+    '--target',
+    defective.targetFile,
+    '--report-dir',
+    join(dir, 'reports-defective'),
+  ]);
+  expect(result.stdout).toMatch(
+    /✗ login\.a-login-with-the-right-password-that-skips-multi-factor-authentication\n {4}POST \/api\/auth\/login: body \$\.accessToken: expected a JWT whose payload carries "sub" as a JSON object/,
+  );
+  expect(result.code).toBe(1);
 });

@@ -8,6 +8,8 @@ import { DEFECTS, type DefectName } from '../src/reference-api/defects.ts';
 import { startReferenceApi } from '../src/reference-api/index.ts';
 import type { CheckResult } from '../src/report/types.ts';
 import { type ResolvedTarget, resolveTarget, type Target } from '../src/target/index.ts';
+import { replayLine, type VerificationEvent } from '../src/verify/live.ts';
+import { routeOf, slug } from '../src/verify/pacts.ts';
 import { openVerificationSession, type VerificationSession } from '../src/verify/session.ts';
 import { verifyPacts } from '../src/verify/verify.ts';
 import { ensurePacts } from '../src/verify/write-pacts.ts';
@@ -42,15 +44,22 @@ let resolved: ResolvedTarget;
 let session: VerificationSession;
 let reportDir: string;
 
+/** The run against a target without a control URL: its own server and worker, started at once. */
+let withoutControl: Promise<NoControlRun>;
+
 beforeAll(async () => {
   // Run alone (`--project verification`), nothing has written the pacts yet.
   await ensurePacts();
-  resolved = await resolveTarget({ env: {} });
+  // Its real waits (token expiry, limiter windows) overlap the tests below instead of following them.
+  withoutControl = verifyWithoutControl();
+  // Settled here too: a failure is reported by its test, never as an unhandled rejection.
+  withoutControl.catch(() => undefined);
+  [resolved, reportDir] = await Promise.all([resolveTarget({ env: {} }), scratchDir()]);
   session = openVerificationSession();
-  reportDir = await scratchDir();
 });
 
 afterAll(async () => {
+  await withoutControl?.catch(() => undefined);
   await session?.close();
   await resolved?.close();
 });
@@ -67,12 +76,37 @@ const setDefects = async (defects: string[]) => {
 describe('verification against the reference API', () => {
   test('every interaction of the pacts holds against a clean reference API, and the target is left as found', async () => {
     await setDefects([]);
-    const result = await verifyPacts({ target: resolved.target, session, reportDir });
+    const heard: { event: VerificationEvent; at: number }[] = [];
+    const result = await verifyPacts({
+      target: resolved.target,
+      session,
+      reportDir,
+      onProgress: (event) => heard.push({ event, at: Date.now() }),
+    });
     const notPassed = result.checks.filter((check) => check.status !== 'passed');
     expect(notPassed).toEqual([]);
     // 18 interactions and the cleanup check: a pact that lost interactions would show here.
     expect(result.checks.length).toBeGreaterThanOrEqual(19);
     expect(result.ok).toBe(true);
+
+    // One line per interaction, counted in order, each naming its interaction from the pacts.
+    const replayed = heard.flatMap(({ event }) => (event.kind === 'replayed' ? [event] : []));
+    const contracts = result.checks.filter((check) => check.kind === 'contract');
+    expect(replayed.map((event) => `${event.done}/${event.of}`)).toEqual(
+      contracts.map((_, index) => `${index + 1}/${contracts.length}`),
+    );
+    const described = replayed.map((event) => `${routeOf(event.path)}.${slug(event.description ?? '?')}`);
+    expect([...described].sort()).toEqual(contracts.map((check) => check.id).sort());
+    expect(replayLine(replayed[0]!)).toMatch(/^verification: 1\/\d+ [\w-]+ · ".+" → \d{3} in \d+ ms$/);
+    // As they happen, not at the end: the first line reached this process before the worker set
+    // up the last interaction's states (both clocks are this machine's).
+    const lastSetup = Math.max(...result.events.filter((e) => e.action === 'setup').map((e) => e.at ?? 0));
+    expect(heard[0]!.at).toBeLessThan(lastSetup);
+    // The passwords and tokens the states handed out appear in no line.
+    const lines = replayed.map(replayLine).join('\n');
+    for (const account of Object.values(resolved.reference!.accounts))
+      expect(lines).not.toContain(account.password);
+    expect(lines).not.toMatch(/eyJ[A-Za-z0-9_-]{8}/);
   });
 
   test('the shape table covers every shape defect of the reference API', () => {
@@ -127,25 +161,39 @@ describe('verification against the reference API', () => {
   });
 });
 
-describe('verification against a target without a control URL, as staging would be', () => {
-  test('states are created through the public routes and waits, and the recovery account is left as found', async () => {
-    // Short lifetimes stand in for staging's clock: the expired-token state waits for real.
-    const api = await startReferenceApi({
-      control: false,
-      accessTokenSeconds: 2,
-      limits: { permitLimit: 3, windowSeconds: 1 },
-    });
-    try {
-      const target = targetFor(api, { maxWaitSeconds: 6 });
-      const result = await verifyPacts({ target, session, reportDir });
-      expect(result.checks.filter((check) => check.status !== 'passed')).toEqual([]);
+interface NoControlRun {
+  result: Awaited<ReturnType<typeof verifyPacts>>;
+  heard: VerificationEvent[];
+  /** Whether the recovery account was left as found: its password logs in, one wrong code is "wrong". */
+  loginWorks: boolean;
+  wrongCodeStatus: number | undefined;
+}
 
-      // As found: the target file's password works and recovery is not blocked (a right code is accepted).
-      const recovery = api.accounts.recovery;
-      const client = new AuthClient({ baseUrl: api.baseUrl, tokenStore: new MemoryTokenStore() });
-      await expect(
-        client.login({ email: recovery.email, password: recovery.password }),
-      ).resolves.toBeDefined();
+async function verifyWithoutControl(): Promise<NoControlRun> {
+  // Short lifetimes stand in for staging's clock: the expired-token state waits for real.
+  const api = await startReferenceApi({
+    control: false,
+    accessTokenSeconds: 2,
+    limits: { permitLimit: 3, windowSeconds: 1 },
+  });
+  const own = openVerificationSession();
+  const scratch = await scratchDir();
+  try {
+    const target = targetFor(api, { maxWaitSeconds: 6 });
+    const heard: VerificationEvent[] = [];
+    const result = await verifyPacts({
+      target,
+      session: own,
+      reportDir: scratch,
+      onProgress: (event) => heard.push(event),
+    });
+    const recovery = api.accounts.recovery;
+    const client = new AuthClient({ baseUrl: api.baseUrl, tokenStore: new MemoryTokenStore() });
+    try {
+      const loginWorks = await client.login({ email: recovery.email, password: recovery.password }).then(
+        () => true,
+        () => false,
+      );
       const error = await client
         .changePasswordWithRecoveryCode({
           email: recovery.email,
@@ -153,12 +201,32 @@ describe('verification against a target without a control URL, as staging would 
           recoveryCode: '000000',
         })
         .catch((e) => e);
-      // One wrong code on an unblocked account is "wrong", not "blocked" (423 in the reference API).
-      expect(error).toBeInstanceOf(ApiError);
-      expect((error as ApiError).status).toBe(400);
-      await client.close();
+      return {
+        result,
+        heard,
+        loginWorks,
+        wrongCodeStatus: error instanceof ApiError ? error.status : undefined,
+      };
     } finally {
-      await api.close();
+      await client.close();
     }
+  } finally {
+    await own.close();
+    await api.close();
+  }
+}
+
+describe('verification against a target without a control URL, as staging would be', () => {
+  test('states are created through the public routes and waits, and the recovery account is left as found', async () => {
+    const { result, heard, loginWorks, wrongCodeStatus } = await withoutControl;
+    expect(result.checks.filter((check) => check.status !== 'passed')).toEqual([]);
+    // As found: the target file's password works and recovery is not blocked (a right code is accepted).
+    expect(loginWorks).toBe(true);
+    // One wrong code on an unblocked account is "wrong", not "blocked" (423 in the reference API).
+    expect(wrongCodeStatus).toBe(400);
+    // The state handlers' waits reached this process as they began, saying what for.
+    const waits = heard.flatMap((event) => (event.kind === 'wait' ? [event.what] : []));
+    expect(waits).toContain('the access token to expire (no clock control)');
+    expect(waits).toContainEqual(expect.stringMatching(/^the recover-password limit to open again/));
   });
 });

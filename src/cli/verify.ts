@@ -10,6 +10,7 @@
  */
 
 import { ConfigError } from '../errors.ts';
+import { createProgress, showVerification } from '../gate/progress.ts';
 import { PACT_DIR } from '../pact/pact-files.ts';
 import { beforeRun, GUARD_FLAGS } from '../preflight/index.ts';
 import type { CheckResult } from '../report/types.ts';
@@ -113,8 +114,20 @@ export const register: RegisterCommand = (program, setExitCode) => {
           );
           await ensurePacts((text) => process.stderr.write(text), readingsOf(resolved.target));
         }
-        process.stderr.write(`verify: target "${resolved.target.name}" at ${resolved.target.baseUrl}\n`);
-        const result = await verifyPacts({ ...options, target: resolved.target, skipDestructive });
+        // On stderr, like every line before the result: stdout holds the one line per check.
+        const progress = createProgress(process.stderr);
+        progress.layer(
+          'verification',
+          1,
+          1,
+          `target "${resolved.target.name}" at ${resolved.target.baseUrl}`,
+        );
+        const result = await verifyPacts({
+          ...options,
+          target: resolved.target,
+          skipDestructive,
+          onProgress: (event) => showVerification(progress, event),
+        }).finally(() => progress.end());
         process.stdout.write(`${result.checks.map(checkLine).join('\n')}\n`);
         const count = (status: CheckResult['status']) =>
           result.checks.filter((check) => check.status === status).length;

@@ -7,11 +7,18 @@
  */
 import type { Writable } from 'node:stream';
 import type { CheckResult, Layer } from '../report/types.ts';
+import { parseWaitLine } from '../target/ops/waits.ts';
+import { replayLine, type VerificationEvent } from '../verify/live.ts';
 
 export interface Progress {
   layer(layer: Layer, index: number, of: number, note?: string): void;
   check(result: CheckResult, done: number, of: number): void;
   line(text: string): void;
+  /**
+   * Something finished that is worth seeing as it happens (an interaction replayed): the status
+   * line on a terminal, a plain line elsewhere. It counts as output, so it holds the heartbeat off.
+   */
+  step(text: string): void;
   /**
    * A wait has begun: what for, and when it ends at the latest (ms since the epoch). A definite
    * sleep is announced at once; an upper bound (a mailbox poll) only if it makes the run go quiet.
@@ -105,6 +112,13 @@ export function createProgress(
       }
     },
     line: print,
+    step(text) {
+      if (!interactive) return print(text);
+      clear();
+      status = text.slice(0, 160);
+      redraw();
+      lastOutput = now();
+    },
     wait(what, untilMs, options = {}) {
       waits.delete(options.owner ?? what);
       waits.set(options.owner ?? what, { what, untilMs });
@@ -118,4 +132,25 @@ export function createProgress(
       status = '';
     },
   };
+}
+
+/**
+ * A trace line that starts a wait (see target/ops/waits.ts) becomes a progress wait: what for, and
+ * until when. Any other line is ignored, so every trace can be passed through here.
+ */
+export function announceWait(progress: Progress, line: string, now = Date.now()): void {
+  const wait = parseWaitLine(line);
+  if (!wait) return;
+  const owner = wait.owner?.split(' ')[0];
+  progress.wait(owner ? `${wait.what} (${wait.owner})` : wait.what, now + wait.seconds * 1000, {
+    // "waiting up to" is a bound (mail usually comes at once): only a silence makes it worth a line.
+    definite: !wait.upTo,
+    ...(owner ? { owner } : {}),
+  });
+}
+
+/** Verification as it happens: a line per interaction answered, and the waits of its state handlers. */
+export function showVerification(progress: Progress, event: VerificationEvent): void {
+  if (event.kind === 'replayed') progress.step(`  ${replayLine(event)}`);
+  else progress.wait(`${event.what} (a provider state)`, event.untilMs, { definite: event.definite });
 }

@@ -13,10 +13,10 @@ import type { CheckResult, GateReport, LayerReport } from '../report/types.ts';
 import { ALL_CHECKS } from '../scenarios/checks/index.ts';
 import { runChecks } from '../scenarios/runner.ts';
 import { type Env, readingsOf, resolveTarget } from '../target/index.ts';
-import { verifyPacts } from '../verify/index.ts';
+import { type VerificationEvent, verifyPacts } from '../verify/index.ts';
 import type { VerificationSession } from '../verify/session.ts';
 import { runContracts } from './contracts.ts';
-import type { Progress } from './progress.ts';
+import { announceWait, type Progress, showVerification } from './progress.ts';
 
 export interface GateOptions {
   target?: string | undefined;
@@ -92,6 +92,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
       pactDir,
       skipDestructive,
       options.verificationSession,
+      (event) => showVerification(progress, event),
     );
     report(progress, verification.checks);
     layers.push(verification);
@@ -154,6 +155,7 @@ async function verifyOrFail(
   pactDir: string,
   skipDestructive: string | undefined,
   session: VerificationSession | undefined,
+  onProgress: (event: VerificationEvent) => void,
 ): Promise<LayerReport> {
   const started = Date.now();
   try {
@@ -162,6 +164,7 @@ async function verifyOrFail(
       reportDir: resolve(reportDir, 'verification'),
       pactDir,
       skipDestructive,
+      onProgress,
       ...(session === undefined ? {} : { session }),
     });
     return result.report;
@@ -200,20 +203,6 @@ function keepTrace(traces: Map<string, string[]>, line: string): void {
   const lines = traces.get(id) ?? [];
   if (lines.length < 500) lines.push(line);
   traces.set(id, lines);
-}
-
-const WAIT = /^\[([^\]]+)\] waiting (up to )?(\d+) s for (.+)$/;
-
-/** A check's trace line that starts a wait becomes a progress line saying what for and until when. */
-export function announceWait(progress: Progress, line: string, now = Date.now()): void {
-  const match = WAIT.exec(line);
-  if (!match) return;
-  const [, check = '', upTo, seconds, what] = match;
-  progress.wait(`${what} (${check})`, now + Number(seconds) * 1000, {
-    // "waiting up to" is a bound (mail usually comes at once): only a silence makes it worth a line.
-    definite: upTo === undefined,
-    owner: check.split(' ')[0] ?? check,
-  });
 }
 
 function tail(text: string, lines = 30): string {

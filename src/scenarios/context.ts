@@ -32,6 +32,8 @@ export interface RunEnvironment {
   /** The target's public keys, loaded once; empty when it lists none. */
   keys(): Promise<LabelledKey[]>;
   trace: ((line: string) => void) | undefined;
+  /** Waits (token expiry) go through here when given, so a test can stand in a virtual clock. */
+  sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 export interface CheckContext {
@@ -80,6 +82,8 @@ export interface CheckContext {
   /** Runs after the check however it ended, last registered first. */
   cleanup(label: string, action: () => Promise<void>): void;
   trace(line: string): void;
+  /** Sleeps `ms`, announcing what for (see target/ops/waits.ts): no wait is silent. */
+  wait(ms: number, what: string): Promise<void>;
 }
 
 export class Context extends TargetSession implements CheckContext {
@@ -99,6 +103,7 @@ export class Context extends TargetSession implements CheckContext {
         },
         fail,
         trace: (line) => env.trace?.(`[${check.id}${phase.now}] ${line}`),
+        ...(env.sleep ? { sleep: env.sleep } : {}),
       },
       env.control,
     );

@@ -68,6 +68,7 @@ export async function runScenarioCommand(options: ScenarioCommandOptions): Promi
     const request: ScenarioRequest = {
       target: resolved.target,
       trace: options.trace ?? false,
+      progress: true,
       ...(skipDestructive ? { skipDestructive } : {}),
       ...(options.only?.length ? { only: selected.map((check) => check.id) } : {}),
     };

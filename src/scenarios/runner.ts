@@ -30,6 +30,8 @@ export interface RunOptions {
   onResult?: (result: CheckResult) => void;
   /** Set by the production guard: destructive checks are skipped with this reason. */
   skipDestructive?: string | undefined;
+  /** Stands in for real sleeps (token expiry), for tests on a virtual clock. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface CheckOutcome {
@@ -66,6 +68,7 @@ export class ScenarioRun {
       trace?: (line: string) => void;
       concurrency?: number;
       skipDestructive?: string | undefined;
+      sleep?: (ms: number) => Promise<void>;
     } = {},
   ) {
     this.target = target;
@@ -82,6 +85,7 @@ export class ScenarioRun {
         return keys;
       },
       trace: options.trace,
+      sleep: options.sleep,
     };
   }
 

@@ -16,6 +16,11 @@ export interface ScenarioRequest {
   only?: string[] | undefined;
   /** Set by the production guard: destructive checks are skipped with this reason. */
   skipDestructive?: string | undefined;
+  /**
+   * Show progress on stderr: each check as it ends, each wait as it begins, a line whenever the
+   * run is quiet for ~5 s (set by `facilioo-auth scenarios`; the test project has vitest's own).
+   */
+  progress?: boolean;
 }
 
 /** Attached to each test as `meta.scenario`; the summary reporter reads nothing else. */

@@ -6,6 +6,8 @@
  * one worker without isolation — so account locks and clock moves hold across files too.
  */
 import { inject, test } from 'vitest';
+import { announceWait, createProgress, type Progress } from '../gate/progress.ts';
+import { ALL_CHECKS } from './checks/index.ts';
 import { type Check, CheckFailure } from './registry.ts';
 import { ScenarioRun } from './runner.ts';
 import type { ScenarioRequest } from './vitest-types.ts';
@@ -14,10 +16,25 @@ export const testName = (check: Pick<Check, 'id' | 'rule'>) => `[${check.id}] ${
 
 let shared: { key: string; run: ScenarioRun } | undefined;
 
-function sharedRun(request: ScenarioRequest): ScenarioRun {
+let progress: { display: Progress; done: number; of: number } | undefined;
+
+function sharedRun(request: ScenarioRequest, of: number): ScenarioRun {
   const key = JSON.stringify(request);
   if (shared?.key !== key) {
-    const trace = request.trace ? (line: string) => console.log(line) : undefined;
+    if (request.progress) {
+      // A log, not a status line: vitest owns the terminal.
+      const display = createProgress(process.stderr, { interactive: false });
+      display.layer('scenarios', 1, 1, `against target "${request.target.name}"`);
+      progress = { display, done: 0, of };
+    }
+    const print = request.trace ? (line: string) => console.log(line) : undefined;
+    const trace =
+      print || progress
+        ? (line: string) => {
+            if (progress) announceWait(progress.display, line);
+            print?.(line);
+          }
+        : undefined;
     shared = {
       key,
       run: new ScenarioRun(request.target, {
@@ -39,7 +56,8 @@ export function testChecks(checks: readonly Check[]): void {
   const target = { name: request.target.name, baseUrl: request.target.baseUrl };
   for (const check of selected) {
     test.concurrent(testName(check), async (context) => {
-      const outcome = await sharedRun(request).run(check);
+      const outcome = await sharedRun(request, request.only?.length ?? ALL_CHECKS.length).run(check);
+      if (progress) progress.display.check(outcome.result, ++progress.done, progress.of);
       context.task.meta.scenario = { ...outcome, target };
       const { status, reason } = outcome.result;
       // The reason already carries any cleanup failure; a failed cleanup fails the test whatever the check said.

@@ -9,6 +9,7 @@ export {
   pactBroker,
   publishArgs,
 } from './broker.ts';
+export { type Replayed, replayLine, type VerificationEvent, type WaitStarted } from './live.ts';
 export { checkId, listPactFiles, type PactInteraction, readPactFile, ruleOf } from './pacts.ts';
 export { formatMismatch, type StateEvent, toChecks, type VerifierReport } from './results.ts';
 export { openVerificationSession, type VerificationSession } from './session.ts';

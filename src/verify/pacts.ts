@@ -124,7 +124,7 @@ function describeResponse(response: Record<string, unknown>): string {
 }
 
 /** The route part of the id: the last path segment, `myself` for `/api/accounts/myself`. */
-function routeOf(path: string): string {
+export function routeOf(path: string): string {
   return (
     path
       .split('/')

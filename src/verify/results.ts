@@ -41,6 +41,8 @@ export interface StateEvent {
   outcome: 'ok' | 'skipped' | 'failed';
   /** Redacted. */
   reason?: string;
+  /** When the handler began (ms since the epoch, the worker's clock). */
+  at?: number;
 }
 
 /** A value described without showing it: `a string of 36 characters`, `a number`. */

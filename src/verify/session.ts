@@ -6,10 +6,12 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
+import type { VerificationEvent } from './live.ts';
 import {
   endMarker,
   type WorkerInput,
   type WorkerOutput,
+  type WorkerProgress,
   type WorkerRequest,
   type WorkerResponse,
 } from './worker.ts';
@@ -19,8 +21,15 @@ const WORKER = fileURLToPath(new URL('./worker-entry.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface VerificationSession {
-  /** Runs one verification in the worker: its answer and its (unredacted) output. */
-  run(input: WorkerInput, timeoutMs: number): Promise<{ output: WorkerOutput; log: string }>;
+  /**
+   * Runs one verification in the worker: its answer and its (unredacted) output. `onEvent` hears
+   * each replayed interaction and each wait as it happens (already redacted in the worker).
+   */
+  run(
+    input: WorkerInput,
+    timeoutMs: number,
+    onEvent?: (event: VerificationEvent) => void,
+  ): Promise<{ output: WorkerOutput; log: string }>;
   close(): Promise<void>;
 }
 
@@ -52,7 +61,7 @@ export function openVerificationSession(): VerificationSession {
     return started;
   };
 
-  const runOnce = (input: WorkerInput, timeoutMs: number) =>
+  const runOnce = (input: WorkerInput, timeoutMs: number, onEvent?: (event: VerificationEvent) => void) =>
     new Promise<{ output: WorkerOutput; log: string }>((resolve) => {
       child ??= start();
       const worker = child;
@@ -74,8 +83,10 @@ export function openVerificationSession(): VerificationSession {
       const poll = setInterval(() => {
         if (response && buffer.includes(marker)) finish(response);
       }, 10);
-      const onMessage = (message: WorkerResponse) => {
-        if (message.id === id) response = message.output;
+      const onMessage = (message: WorkerResponse | WorkerProgress) => {
+        if (message.id !== id) return;
+        if ('event' in message) onEvent?.(message.event);
+        else response = message.output;
       };
       const onExit = (code: number | null, signal: string | null) => {
         finish(
@@ -96,9 +107,9 @@ export function openVerificationSession(): VerificationSession {
     });
 
   return {
-    run(input, timeoutMs) {
+    run(input, timeoutMs, onEvent) {
       // Runs never overlap: the output pipe is shared.
-      const result = queue.then(() => runOnce(input, timeoutMs));
+      const result = queue.then(() => runOnce(input, timeoutMs, onEvent));
       queue = result.then(
         () => undefined,
         () => undefined,

@@ -39,6 +39,8 @@ export interface StateHandlerOptions {
   onSecret?: (value: string) => void;
   /** Longest a setup or teardown may take; past it the state fails with that reason. */
   deadlineMs?: number;
+  /** Receives the target session's redacted trace lines, waits among them (target/ops/waits.ts). */
+  trace?: (line: string) => void;
 }
 
 /** Runs `work`, failing with `what` named if it takes longer than `ms`. */
@@ -96,6 +98,7 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
       throw new StateSkipped(reason);
     },
     ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.trace ? { trace: options.trace } : {}),
   };
   // One session per interaction: what its states changed is what its teardowns put back.
   let session = new TargetSession(target, hooks);
@@ -223,8 +226,8 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
   const stateHandlers: StateHandlerSet['stateHandlers'] = {};
   for (const [id, handler] of Object.entries(handlers) as [StateId, Handler][]) {
     const name = STATES[id].name;
-    const record = (action: StateEvent['action'], params: StateParams, error?: unknown) => {
-      const event: StateEvent = { state: name, params: { ...params }, action, outcome: 'ok' };
+    const record = (action: StateEvent['action'], params: StateParams, at: number, error?: unknown) => {
+      const event: StateEvent = { state: name, params: { ...params }, action, outcome: 'ok', at };
       if (error !== undefined) {
         event.outcome = error instanceof StateSkipped ? 'skipped' : 'failed';
         event.reason = redactText(error instanceof Error ? error.message : String(error));
@@ -236,24 +239,26 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
     stateHandlers[name] = {
       setup: async (raw) => {
         const params = paramsOf(raw);
+        const at = Date.now();
         try {
           const values = await within(options.deadlineMs, `setting up "${name}"`, handler.setup(params));
           for (const [key, value] of Object.entries(values ?? {})) if (key !== 'email') secret(String(value));
-          record('setup', params);
+          record('setup', params, at);
           return values;
         } catch (error) {
-          record('setup', params, error);
+          record('setup', params, at, error);
           throw error;
         }
       },
       teardown: async (raw) => {
         const params = paramsOf(raw);
+        const at = Date.now();
         try {
           if (handler.teardown)
             await within(options.deadlineMs, `tearing down "${name}"`, handler.teardown(params));
-          record('teardown', params);
+          record('teardown', params, at);
         } catch (error) {
-          record('teardown', params, error);
+          record('teardown', params, at, error);
           throw error;
         }
         return undefined;

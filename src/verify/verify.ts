@@ -17,8 +17,9 @@ import { renderJUnit } from '../report/junit.ts';
 import type { CheckResult, LayerReport } from '../report/types.ts';
 import type { Target } from '../target/index.ts';
 import type { BrokerConfig } from './broker.ts';
+import type { VerificationEvent } from './live.ts';
 import { listPactFiles, type PactInteraction, readPactFile, skipReason, writeFilteredPact } from './pacts.ts';
-import { cleanupCheck, toChecks, type VerifierReport } from './results.ts';
+import { cleanupCheck, type StateEvent, toChecks, type VerifierReport } from './results.ts';
 import { openVerificationSession, type VerificationSession } from './session.ts';
 import type { WorkerInput, WorkerOutput } from './worker.ts';
 
@@ -44,6 +45,8 @@ export interface VerifyPactsOptions {
   session?: VerificationSession;
   /** Set by the production guard: interactions whose states are destructive are skipped with this reason. */
   skipDestructive?: string | undefined;
+  /** Hears each replayed interaction and each wait of a state handler as it happens (see live.ts). */
+  onProgress?: (event: VerificationEvent) => void;
 }
 
 export interface VerifyPactsResult {
@@ -53,6 +56,8 @@ export interface VerifyPactsResult {
   logFile: string;
   /** False when a contract or cleanup check failed. */
   ok: boolean;
+  /** What the state handlers did, in order. */
+  events: StateEvent[];
 }
 
 export async function verifyPacts(options: VerifyPactsOptions): Promise<VerifyPactsResult> {
@@ -120,7 +125,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<VerifyPa
       }
       const session = options.session ?? openVerificationSession();
       try {
-        ({ output, log } = await session.run(input, timeoutMs));
+        ({ output, log } = await session.run(input, timeoutMs, options.onProgress));
       } finally {
         if (!options.session) await session.close();
       }
@@ -165,6 +170,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<VerifyPa
       summaryFile,
       logFile,
       ok: !checks.some((check) => check.status === 'failed' && check.kind !== 'security'),
+      events: output.events,
     };
   } finally {
     await rm(scratch, { recursive: true, force: true });

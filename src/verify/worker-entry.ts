@@ -7,6 +7,7 @@ import {
   endMarker,
   runWorker,
   type WorkerOutput,
+  type WorkerProgress,
   type WorkerRequest,
   type WorkerResponse,
 } from './worker.ts';
@@ -22,7 +23,10 @@ const failed = (error: unknown): WorkerOutput => ({
 
 // One run at a time: the parent sends the next request only after the last response.
 process.on('message', (request: WorkerRequest) => {
-  runWorker(request.input)
+  runWorker(request.input, (event) => {
+    const progress: WorkerProgress = { id: request.id, event };
+    process.send?.(progress);
+  })
     .catch(failed)
     .then((output) => {
       // stdout to a pipe is synchronous on Linux and macOS, so the marker follows the Pact core's output.

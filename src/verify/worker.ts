@@ -11,8 +11,13 @@
 import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
 import { redactText } from '../redact/index.ts';
 import type { Target } from '../target/index.ts';
+import { ReplayTracker, replayFilter, type VerificationEvent, waitStarted } from './live.ts';
+import { type PactInteraction, readPactFile } from './pacts.ts';
 import type { StateEvent, VerifierReport } from './results.ts';
 import { createStateHandlers } from './state-handlers.ts';
+
+/** Where pact-js's proxy takes state changes (Verifier's private `stateSetupPath`). */
+const STATE_SETUP_PATH = '/_pactSetup';
 
 export interface WorkerInput {
   target: Target;
@@ -55,21 +60,48 @@ export interface WorkerResponse {
   output: WorkerOutput;
 }
 
+/** Sent while a run goes on, as each event happens. */
+export interface WorkerProgress {
+  id: number;
+  event: VerificationEvent;
+}
+
 /** Written to stdout after a run, so the parent knows the run's output is complete. */
 export const endMarker = (id: number) => `\n@@facilioo-auth verification ${id} done@@\n`;
 
-export async function runWorker(input: WorkerInput): Promise<WorkerOutput> {
+export async function runWorker(
+  input: WorkerInput,
+  onEvent: (event: VerificationEvent) => void = () => {},
+): Promise<WorkerOutput> {
   const secrets: string[] = [];
   const handlers = createStateHandlers(input.target, {
     onSecret: (value) => secrets.push(value),
     deadlineMs: input.stateDeadlineMs,
+    trace: (line) => {
+      const wait = waitStarted(line);
+      if (wait) onEvent(wait);
+    },
   });
+  const tracker = new ReplayTracker(await interactionsOf(input.pactUrls));
+  const stateHandlers: typeof handlers.stateHandlers = {};
+  for (const [name, handler] of Object.entries(handlers.stateHandlers)) {
+    stateHandlers[name] = {
+      ...handler,
+      setup: (params) => {
+        tracker.stateSetUp(name);
+        return handler.setup(params);
+      },
+    };
+  }
   const options: VerifierOptions = {
     provider: input.provider,
     providerBaseUrl: input.target.baseUrl,
     // VerifierOptions intersects HTTP and message state handler types, which no value satisfies.
-    stateHandlers: handlers.stateHandlers as unknown as VerifierOptions['stateHandlers'],
+    stateHandlers: stateHandlers as unknown as VerifierOptions['stateHandlers'],
     beforeEach: handlers.beforeEach,
+    requestFilter: replayFilter(STATE_SETUP_PATH, (method, url, status, durationMs) =>
+      onEvent(tracker.replayed(method, url, status, durationMs)),
+    ) as unknown as VerifierOptions['requestFilter'],
     logLevel: input.logLevel,
     timeout: input.requestTimeoutMs,
     failIfNoPactsFound: true,
@@ -107,6 +139,14 @@ export async function runWorker(input: WorkerInput): Promise<WorkerOutput> {
     await handlers.close();
   }
   return { report, ...(crash ? { crash } : {}), events: handlers.events, secrets };
+}
+
+/** The interactions of the pact files, in order; none for broker pacts or a file that will not read. */
+async function interactionsOf(pactUrls: readonly string[]): Promise<PactInteraction[]> {
+  const files = await Promise.all(
+    pactUrls.map((url) => (/^https?:/.test(url) ? undefined : readPactFile(url).catch(() => undefined))),
+  );
+  return files.flatMap((file) => file?.interactions ?? []);
 }
 
 function parseReport(text: unknown): VerifierReport | undefined {

@@ -11,9 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { contractEnv } from '../gate/contracts.ts';
 import { PACT_DIR } from '../pact/pact-files.ts';
 import type { Readings } from '../target/index.ts';
+import { waitLine } from '../target/ops/waits.ts';
 import { listPactFiles } from './pacts.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** How long a run waits for another one holding the pact folder's lock. */
+const LOCK_WAIT_MS = 180_000;
 
 /**
  * Runs `vitest run --project contracts` in the repository, for `readings` (default: the spec's),
@@ -62,8 +65,13 @@ export async function ensurePacts(
       break;
     } catch (error) {
       if ((error as { code?: string }).code !== 'EEXIST') throw error;
-      if (waited > 180_000)
+      if (waited > LOCK_WAIT_MS)
         throw new Error(`${lock} has been held for 3 minutes; remove it if no contracts run is going on`);
+      // Said when the wait begins and every ~5 s after: another run may take a minute.
+      if (waited % 5_000 === 0) {
+        const what = `another contracts run to finish writing the pacts (${lock})`;
+        write(`${waitLine({ what, seconds: (LOCK_WAIT_MS - waited) / 1000, upTo: true })}\n`);
+      }
       await sleep(250);
     }
   }

@@ -2,8 +2,7 @@
 // layer and what it waits for, until when; a wait says so when it starts.
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { createProgress } from '../../src/gate/progress.ts';
-import { announceWait } from '../../src/gate/run.ts';
+import { announceWait, createProgress } from '../../src/gate/progress.ts';
 
 function sink() {
   const chunks: string[] = [];
@@ -99,5 +98,35 @@ describe('progress', () => {
     expect(text()).toMatch(/\[3\/3\] scenarios\n {2}… scenarios still running/);
     expect(text().split('\n')).toHaveLength(2);
     progress.end();
+  });
+
+  test('a step (an interaction answered) is a plain line in a log and the rewritten status line on a terminal', () => {
+    const step = 'verification: 1/18 login · "a login with a wrong password" → 400 in 35 ms';
+    const plain = sink();
+    const log = createProgress(plain.out, { interactive: false });
+    log.layer('verification', 2, 3);
+    log.step(step);
+    log.step(step.replace('1/18', '2/18'));
+    expect(plain.text().split('\n').filter(Boolean)).toEqual([
+      '[2/3] verification',
+      step,
+      step.replace('1/18', '2/18'),
+    ]);
+    log.end();
+
+    const tty = sink();
+    const live = createProgress(tty.out, { interactive: true });
+    live.layer('verification', 2, 3);
+    live.step(step);
+    live.step(step.replace('1/18', '2/18'));
+    // One line for the layer; the steps share one status line, each clearing the last.
+    expect(tty.text().split('\n')).toHaveLength(2);
+    expect(tty.text()).toContain(`\r\x1b[K${step.replace('1/18', '2/18')}`);
+    // A step is output: no heartbeat while steps keep coming.
+    vi.advanceTimersByTime(4_000);
+    live.step(step.replace('1/18', '3/18'));
+    vi.advanceTimersByTime(4_000);
+    expect(tty.text()).not.toContain('still running');
+    live.end();
   });
 });

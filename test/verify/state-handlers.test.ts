@@ -52,6 +52,7 @@ describe('createStateHandlers', () => {
         action: 'setup',
         outcome: 'skipped',
         reason: 'target "bare" (bare.json) has no accounts.admin',
+        at: expect.any(Number),
       },
     ]);
     await set.close();

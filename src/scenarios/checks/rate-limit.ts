@@ -3,7 +3,6 @@
  * limit, and the refusal says when to come back. The burst spends the budget every other check
  * shares, so these checks run alone and last, and give the budget back before they end.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiError } from '../../client/index.ts';
 import { parseRetryAfter } from '../../rate-limit/index.ts';
 import {
@@ -74,10 +73,10 @@ async function restoreBudget(ctx: CheckContext, outcome: Burst): Promise<void> {
   }
   await outcome.settled;
   if (wait.basis !== 'maxWaitSeconds' && wait.ms <= ctx.target.options.maxWaitSeconds * 1000) {
-    ctx.trace(
-      `waiting ${Math.ceil(wait.ms / 1000)} s for the recover-password budget to come back (${wait.basis === 'retry-after' ? 'as Retry-After says' : 'one declared window'})`,
+    await ctx.wait(
+      wait.ms,
+      `the recover-password budget to come back (${wait.basis === 'retry-after' ? 'as Retry-After says' : 'one declared window'})`,
     );
-    await sleep(wait.ms);
     return;
   }
   ctx.trace(
@@ -133,8 +132,10 @@ export const rateLimitChecks = [
       if (ctx.control) {
         await ctx.advanceClock(seconds + 1, 'by Retry-After, as a client would wait');
       } else if (seconds + 1 <= ctx.target.options.maxWaitSeconds) {
-        ctx.trace(`waiting ${seconds + 1} s, as Retry-After says`);
-        await sleep((seconds + 1) * 1000);
+        await ctx.wait(
+          (seconds + 1) * 1000,
+          'the rate limit to let requests through again, as Retry-After says',
+        );
       } else {
         ctx.skip(
           `Retry-After is ${seconds} s, more than options.maxWaitSeconds (${ctx.target.options.maxWaitSeconds} s), and the target has no clock control`,

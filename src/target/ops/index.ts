@@ -33,3 +33,4 @@ export {
   unknownAddress,
 } from './session.ts';
 export { type RefusedBy, withBrokenSignature } from './tokens.ts';
+export { parseWaitLine, type WaitNotice, waitLine } from './waits.ts';

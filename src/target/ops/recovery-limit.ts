@@ -164,10 +164,7 @@ export class RecoveryLimit {
     await this.#settle();
     const wait = limiterWait(namedMs, session.target);
     const ms = Math.min(wait.ms, session.maxWaitMs);
-    session.trace(
-      `waiting ${Math.ceil(ms / 1000)} s for the recover-password limit to open again (${WAIT_BASIS[wait.basis]})`,
-    );
-    await session.wait(ms);
+    await session.wait(ms, `the recover-password limit to open again (${WAIT_BASIS[wait.basis]})`);
   }
 
   /**
@@ -183,10 +180,10 @@ export class RecoveryLimit {
     const window = declaredWindowWaitMs(target);
     if (declaredQueue(target) > 0 && window !== undefined && window <= session.maxWaitMs) {
       await this.#settle();
-      session.trace(
-        `waiting ${Math.ceil(window / 1000)} s for a recover-password permit (one declared window, options.rateLimit.windowSeconds)`,
+      await session.wait(
+        window,
+        'a recover-password permit (one declared window, options.rateLimit.windowSeconds)',
       );
-      await session.wait(window);
       return;
     }
     const named = await this.exhaust(maxRequests);

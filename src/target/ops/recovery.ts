@@ -9,6 +9,7 @@ import { ApiError, type ApiResponse } from '../../client/index.ts';
 import { registerSecret } from '../../redact/index.ts';
 import type { Credentials } from '../types.ts';
 import type { TargetSession, TracedClient } from './session.ts';
+import { waitLine } from './waits.ts';
 
 /** DOC: five wrong recovery codes block the account's recovery for 24 hours. */
 export const WRONG_CODES_TO_BLOCK = 5;
@@ -68,7 +69,11 @@ export class RecoveryAccount {
       session.rateLimited('recover-password', () => client.recoverPassword(this.email)),
     );
     session.trace(
-      `waiting up to ${session.target.options.maxWaitSeconds} s for the recovery code to ${this.email} in the mailbox ${mailbox.url}`,
+      waitLine({
+        what: `the recovery code to ${this.email} in the mailbox ${mailbox.url}`,
+        seconds: session.target.options.maxWaitSeconds,
+        upTo: true,
+      }),
     );
     try {
       return await mailbox.waitForCode(this.email, { after });

@@ -30,6 +30,7 @@ import { declaredQueue, declaredWindowWaitMs, rateLimitWaitMs, UNKNOWN_WAIT } fr
 import { RecoveryAccount } from './recovery.ts';
 import { RecoveryLimit } from './recovery-limit.ts';
 import { type RefusedBy, withBrokenSignature } from './tokens.ts';
+import { waitLine } from './waits.ts';
 
 export interface SessionHooks {
   /** Ends the work as "the target cannot provide this", saying why. */
@@ -151,7 +152,12 @@ export class TargetSession {
     throw new Error(redactText(message));
   }
 
-  wait(ms: number): Promise<void> {
+  /**
+   * Sleeps `ms`. With `what` (a phrase: "the access token to expire") the wait is announced first
+   * in the one shape progress displays read (waits.ts), so no wait is silent.
+   */
+  wait(ms: number, what?: string): Promise<void> {
+    if (what !== undefined) this.trace(waitLine({ what, seconds: ms / 1000, upTo: false }));
     return this.#hooks.sleep ? this.#hooks.sleep(ms) : sleep(ms);
   }
 
@@ -186,6 +192,16 @@ export class TargetSession {
           this.#waitedMs += (exchange.retryAfterMs ?? 0) + queueWaitMs(exchange);
           exchanges.push(exchange);
           this.trace(formatExchange(exchange));
+          // The client sleeps after this exchange: announced like every other wait.
+          if (exchange.retryAfterMs !== undefined && exchange.retryAfterMs > 0) {
+            this.trace(
+              waitLine({
+                what: `the rate limit on ${exchange.route ?? exchange.url} to let the retry through`,
+                seconds: exchange.retryAfterMs / 1000,
+                upTo: false,
+              }),
+            );
+          }
         },
       },
     });
@@ -270,8 +286,7 @@ export class TargetSession {
       );
     }
     if (waitMs <= 0) return;
-    this.trace(`waiting ${Math.ceil(waitMs / 1000)} s for the access token to expire (no clock control)`);
-    await this.wait(waitMs);
+    await this.wait(waitMs, 'the access token to expire (no clock control)');
   }
 
   /**
