@@ -128,6 +128,7 @@ interface FilterResponse {
 export function replayFilter(
   stateSetupPath: string,
   onAnswered: (method: string, url: string, status: number, durationMs: number) => void,
+  beforeReplay: () => Promise<void> = async () => {},
 ) {
   return (request: FilterRequest, response: FilterResponse, next: () => void): void => {
     const url = request.originalUrl ?? request.url;
@@ -135,10 +136,15 @@ export function replayFilter(
       next();
       return;
     }
-    const started = performance.now();
-    response.once('finish', () =>
-      onAnswered(request.method, url, response.statusCode, performance.now() - started),
-    );
-    next();
+    // A failure here is the state's: the request still goes, and its answer shows what happened.
+    void beforeReplay()
+      .catch(() => {})
+      .then(() => {
+        const started = performance.now();
+        response.once('finish', () =>
+          onAnswered(request.method, url, response.statusCode, performance.now() - started),
+        );
+        next();
+      });
   };
 }

@@ -16,6 +16,7 @@ import { redactText, registerSecret } from '../redact/index.ts';
 import type { AccountSlot } from '../roles.ts';
 import { missing, type Need, type Target } from '../target/index.ts';
 import {
+  declaredWindowWaitMs,
   TargetSession,
   temporaryPassword,
   UNKNOWN_WAIT,
@@ -29,6 +30,8 @@ export class StateSkipped extends Error {
   override readonly name = 'StateSkipped';
 }
 
+/** How far from a window's end the over-the-limit replay must come (or the window is used up again). */
+const REPLAY_MARGIN_MS = 250;
 /** How many requests the rate-limit state sends at most before giving up on seeing a refusal. */
 export const MAX_REQUESTS_TO_EXHAUST_LIMIT = 60;
 
@@ -80,6 +83,8 @@ export interface StateHandlerSet {
   >;
   /** For the Verifier's `beforeEach`: runs before the first state of each interaction. */
   beforeEach: () => Promise<void>;
+  /** Runs right before the interaction's request goes to the target (from the `requestFilter`). */
+  beforeReplay: () => Promise<void>;
   /** What every setup and teardown did, in order. */
   events: StateEvent[];
   /** Closes the HTTP clients the handlers opened. */
@@ -104,6 +109,8 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
   let session = new TargetSession(target, hooks);
   /** Filled by the rate-limit state: how long the last refusal asked to wait. */
   let limiterRetryAfterMs: number | undefined;
+  /** What a state needs done just before the replay, when doing it at setup would be too early. */
+  let beforeReplay: (() => Promise<void>) | undefined;
 
   const need = (...needs: Need[]) => {
     const reason = missing(target, ...needs);
@@ -180,7 +187,9 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
     recoveryLimitUsedUp: {
       setup: async () => {
         // Not skipped without a refusal: the document says the route is rate limited, so it fails.
+        const burstAt = Date.now();
         limiterRetryAfterMs = await session.exhaustRecoveryLimit(MAX_REQUESTS_TO_EXHAUST_LIMIT);
+        beforeReplay = () => keepLimitUsedUp(burstAt);
         return { email: unknownAddress() };
       },
       teardown: async () => {
@@ -221,6 +230,28 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
       },
       teardown: restoreRecoveryAccount,
     },
+  };
+
+  /**
+   * Without clock control a short window can turn over between the setup's burst and the
+   * verifier's request (a busy machine, a one-second window), which then gets a permit. Where the
+   * target declares its window and the replay comes late in it, the window is waited out and used
+   * up again, so the request arrives early in a used-up window.
+   */
+  const keepLimitUsedUp = async (burstAt: number) => {
+    const windowMs = declaredWindowWaitMs(target);
+    if (session.control || windowMs === undefined) return;
+    const sinceBurst = Date.now() - burstAt;
+    if (sinceBurst < windowMs - Math.max(REPLAY_MARGIN_MS, windowMs / 4)) return;
+    // The verifier holds the request meanwhile: a wait it would time out on is not taken.
+    if (windowMs > Math.min(session.maxWaitMs, target.options.requestTimeoutSeconds * 500)) return;
+    if (sinceBurst < windowMs) {
+      await session.wait(
+        windowMs - sinceBurst + REPLAY_MARGIN_MS,
+        'the recover-password window to turn over, so the over-the-limit request meets a freshly used-up one',
+      );
+    }
+    limiterRetryAfterMs = await session.exhaustRecoveryLimit(MAX_REQUESTS_TO_EXHAUST_LIMIT);
   };
 
   const stateHandlers: StateHandlerSet['stateHandlers'] = {};
@@ -270,11 +301,17 @@ export function createStateHandlers(target: Target, options: StateHandlerOptions
     stateHandlers,
     // State handlers reset, then seed: nothing one interaction left behind reaches the next.
     beforeEach: async () => {
+      beforeReplay = undefined;
       // The last interaction's teardowns have run: its session has nothing left to put back.
       const done = session;
       session = new TargetSession(target, hooks);
       await done.close();
       await session.control?.reset();
+    },
+    beforeReplay: async () => {
+      const run = beforeReplay;
+      beforeReplay = undefined;
+      await run?.();
     },
     events,
     close: () => session.close(),

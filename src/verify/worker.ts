@@ -99,8 +99,10 @@ export async function runWorker(
     // VerifierOptions intersects HTTP and message state handler types, which no value satisfies.
     stateHandlers: stateHandlers as unknown as VerifierOptions['stateHandlers'],
     beforeEach: handlers.beforeEach,
-    requestFilter: replayFilter(STATE_SETUP_PATH, (method, url, status, durationMs) =>
-      onEvent(tracker.replayed(method, url, status, durationMs)),
+    requestFilter: replayFilter(
+      STATE_SETUP_PATH,
+      (method, url, status, durationMs) => onEvent(tracker.replayed(method, url, status, durationMs)),
+      handlers.beforeReplay,
     ) as unknown as VerifierOptions['requestFilter'],
     logLevel: input.logLevel,
     timeout: input.requestTimeoutMs,

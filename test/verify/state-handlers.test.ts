@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ApiError, AuthClient, MemoryTokenStore } from '../../src/client/index.ts';
 import { STATES } from '../../src/pact/states.ts';
 import { type RunningReferenceApi, startReferenceApi } from '../../src/reference-api/index.ts';
+import { declaredRateLimit } from '../../src/reference-api/target-document.ts';
 import {
   DEFAULT_OPTIONS,
   DEFAULT_PATHS,
@@ -109,6 +110,30 @@ describe('states before a recover-password interaction, on a target without cloc
       await client.close();
     },
   );
+
+  test('the used-up limit is still used up when the replay comes after the window turned over', async () => {
+    const document = api.targetDocument([]);
+    // As `serve --write-target` writes it: the limiter's window declared.
+    const options = { ...document.options, rateLimit: declaredRateLimit(api.options.limits) };
+    const bare = parseTarget(
+      { ...document, options, control: null },
+      { source: 'no-control test', baseDir: process.cwd(), env: {} },
+    );
+    expect(bare.options.rateLimit?.windowSeconds).toBe(1);
+    const client = new AuthClient({ baseUrl: api.baseUrl, tokenStore: new MemoryTokenStore() });
+    const set = createStateHandlers(bare);
+    await set.stateHandlers[STATES.recoveryLimitUsedUp.name]!.setup({});
+    // A verifier on a busy machine: the request comes after the one-second window has turned over.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await set.beforeReplay();
+    const status = await client.recoverPassword('verifier@facilioo-auth-suite.invalid').then(
+      (r) => r.status,
+      (e: ApiError) => e.status,
+    );
+    expect(status).toBe(429);
+    await set.close();
+    await client.close();
+  });
 });
 
 describe('every state ends within its deadline', () => {
