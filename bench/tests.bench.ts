@@ -3,7 +3,7 @@
  * when it is otherwise idle: `npm test` (every project) ≤ 180 s, `npm run test:unit` ≤ 30 s.
  *
  * It runs vitest through its node API with the project's own config — the same run `npm test`
- * starts — and then the unit project alone (what `test:unit` starts), and prints for each:
+ * starts — and then the unit projects alone (what `test:unit` starts), and prints for each:
  * wall time against its goal, the span of each vitest project inside the run, and the slowest
  * test files (wall time from queued to done, so imports and beforeAll hooks count).
  * `--only all` or `--only unit` runs one of the two; `--json FILE` overrides where the figures go
@@ -76,7 +76,7 @@ async function measure(run: RunName, maxWorkers?: number): Promise<{ figures: Ru
     root: ROOT,
     run: true,
     watch: false,
-    ...(run === 'unit' ? { project: ['unit'] } : {}),
+    ...(run === 'unit' ? { project: ['unit', 'unit-isolated'] } : {}),
     // An experiment's override of every project's worker count (the config's own when absent).
     ...(maxWorkers ? { maxWorkers } : {}),
     reporters: ['dot', timings],

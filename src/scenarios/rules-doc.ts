@@ -67,7 +67,7 @@ export function renderRulesDoc(checks: readonly Check[] = ALL_CHECKS): string {
     '[docs/spec.md](spec.md), or the standard behind a security finding), the pact interactions that pin',
     'its wire format, the scenario checks that enforce it over time, the reference API files that',
     'implement it, and the ways a server can get it wrong — each an injectable defect that the checks',
-    'listed beside it must fail against (the defect table in `test/scenarios/defects-caught.test.ts`).',
+    'listed beside it must fail against (the defect table in `test/scenarios/defects-caught.slow.test.ts`).',
     '',
     `${RULE_IDS.length} rules, ${checks.length} checks, ${SCENARIO_DEFECTS.length} defects.`,
     '',

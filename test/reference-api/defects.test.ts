@@ -75,7 +75,7 @@ interface Row {
 
 /**
  * A probe for each defect of the first catalog. Later defects are proven observable by the
- * scenario defect table instead (test/scenarios/defects-caught.test.ts): a check fails against each.
+ * scenario defect table instead (test/scenarios/defects-caught.slow.test.ts): a check fails against each.
  */
 const ROWS: Partial<Record<DefectName, Row>> = {
   'refresh-token-reusable': {
