@@ -9,17 +9,13 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import type { AccountSlot } from '../roles.ts';
+import type { Readings } from '../target/readings.ts';
 import type { Credentials, Target } from '../target/types.ts';
 import { type LimiterReading, type ProbeBudget, probeLimiter } from './limiter.ts';
 
 /** The target options (`options.*`) that announce a reading, and the limiter's reading. */
 export type ReadingOption =
-  | 'refreshTokenIn'
-  | 'refreshTokenShape'
-  | 'refreshTokenKey'
-  | 'recoveryCodeType'
-  | 'wrongPasswordStatus'
-  | 'blockedStatus'
+  | Exclude<keyof Readings, 'paths' | 'protectedPath'>
   | 'tokenLeewaySeconds'
   | 'rateLimit';
 

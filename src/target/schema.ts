@@ -220,6 +220,15 @@ function strict<T extends z.core.$ZodLooseShape>(shape: T, noun = 'field') {
   });
 }
 
+/** A number of requests a limiter counts (permits, queue places). */
+function requestCount(min: number) {
+  return z
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be ${min} or more` })
+    .max(10_000, { error: 'must be at most 10000' });
+}
+
 function enumOption<const T extends readonly [string, ...string[]]>(values: T, context: ContextOf) {
   return envable(
     z.enum(values, { error: () => `must be one of ${values.map((v) => `"${v}"`).join(', ')}` }),
@@ -332,20 +341,12 @@ export function targetFileSchema(context: ContextOf) {
           .describe(
             "The limiter's window (a token bucket's replenishment period). A refusal without Retry-After is waited out for one window, then retried once; absent: such waits are bounded by maxWaitSeconds.",
           ),
-        permitLimit: z
-          .number({ error: 'must be a whole number' })
-          .int({ error: 'must be a whole number' })
-          .min(1, { error: 'must be 1 or more' })
-          .max(10_000, { error: 'must be at most 10000' })
+        permitLimit: requestCount(1)
           .optional()
           .describe(
             "Permits per window (a token bucket's size). With a queue it sizes the burst that meets the limit; absent: a burst of up to 20.",
           ),
-        queueLimit: z
-          .number({ error: 'must be a whole number' })
-          .int({ error: 'must be a whole number' })
-          .min(0, { error: 'must be 0 or more' })
-          .max(10_000, { error: 'must be at most 10000' })
+        queueLimit: requestCount(0)
           .optional()
           .describe(
             "Requests over the limit the limiter holds until a permit frees instead of rejecting them (ASP.NET's QueueLimit; default 0). Bursts then go out at once, so the ones beyond the queue are refused.",

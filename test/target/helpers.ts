@@ -3,8 +3,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
+import { parseTarget } from '../../src/target/load.ts';
 
 export interface Workspace {
   dir: string;
@@ -65,4 +66,27 @@ export function configError(run: () => unknown): ConfigError {
     return error as ConfigError;
   }
   throw new Error('expected a ConfigError, but nothing was thrown');
+}
+
+/**
+ * For a test file: a keys workspace made before its tests and removed after, and a parser that
+ * reads target JSON as if from SOURCE in that workspace. `ws()` is valid inside tests.
+ */
+export function loaderFixture(): {
+  ws: () => Workspace;
+  parse: (json: unknown, env?: Record<string, string>) => ReturnType<typeof parseTarget>;
+} {
+  let ws: Workspace | undefined;
+  beforeAll(() => {
+    ws = keysWorkspace();
+  });
+  afterAll(() => ws?.remove());
+  const current = () => {
+    if (!ws) throw new Error('loaderFixture: the workspace exists only while the file’s tests run');
+    return ws;
+  };
+  return {
+    ws: current,
+    parse: (json, env = {}) => parseTarget(json, { source: SOURCE, baseDir: current().dir, env }),
+  };
 }

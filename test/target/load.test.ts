@@ -2,26 +2,18 @@
 // read as documented, and a JSON mistake is located without quoting the file (mistakes in the
 // fields themselves: mistakes.test.ts).
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { redactText } from '../../src/redact/index.ts';
-import { loadTarget, locateJsonError, parseTarget } from '../../src/target/load.ts';
+import { loadTarget, locateJsonError } from '../../src/target/load.ts';
 import {
   DEFAULT_CODE_PATTERN,
   DEFAULT_OPTIONS,
   DEFAULT_PATHS,
   DEFAULT_PROTECTED_PATH,
 } from '../../src/target/types.ts';
-import { configError, keysWorkspace, minimal, SOURCE, type Workspace } from './helpers.ts';
+import { configError, loaderFixture, minimal, SOURCE } from './helpers.ts';
 
-let ws: Workspace;
-beforeAll(() => {
-  ws = keysWorkspace();
-});
-afterAll(() => ws.remove());
-
-function parse(json: unknown, env: Record<string, string> = {}) {
-  return parseTarget(json, { source: SOURCE, baseDir: ws.dir, env });
-}
+const { ws, parse } = loaderFixture();
 
 describe('a valid target', () => {
   test('a minimal file gets the spec defaults for every OPEN point', () => {
@@ -69,7 +61,7 @@ describe('a valid target', () => {
       },
     );
     expect(target.baseUrl).toBe('https://staging-api.facilioo.de');
-    expect(target.jwt.publicKeys).toEqual([`${ws.dir}/keys/pkcs1.pem`, `${ws.dir}/keys/spki.pem`]);
+    expect(target.jwt.publicKeys).toEqual([`${ws().dir}/keys/pkcs1.pem`, `${ws().dir}/keys/spki.pem`]);
     expect(target.accounts).toEqual({
       admin: { email: 'qa-admin@example.com', password: 'admin-secret-1' },
       recovery: { email: 'qa-recovery@example.com', password: 'recovery-secret-1' },
@@ -135,21 +127,21 @@ describe('FACILIOO_BASE_URL', () => {
 
 describe('loadTarget', () => {
   test('reads a file and resolves key files next to it', () => {
-    const file = ws.write('nested/target.json', { ...minimal, jwt: { publicKeys: ['../keys/spki.pem'] } });
+    const file = ws().write('nested/target.json', { ...minimal, jwt: { publicKeys: ['../keys/spki.pem'] } });
     const target = loadTarget(file, {});
     expect(target.source).toBe(file);
-    expect(target.jwt.publicKeys).toEqual([`${ws.dir}/keys/spki.pem`]);
+    expect(target.jwt.publicKeys).toEqual([`${ws().dir}/keys/spki.pem`]);
   });
 
   test('a missing file names the path and both ways to name a target', () => {
-    const error = configError(() => loadTarget(`${ws.dir}/nope.json`, {}));
-    expect(error.where).toBe(`${ws.dir}/nope.json`);
+    const error = configError(() => loadTarget(`${ws().dir}/nope.json`, {}));
+    expect(error.where).toBe(`${ws().dir}/nope.json`);
     expect(error.hint).toContain('--target');
     expect(error.hint).toContain('FACILIOO_TARGET');
   });
 
   test('invalid JSON is reported with line and column, without quoting the file', () => {
-    const file = ws.write(
+    const file = ws().write(
       'broken.json',
       '{\n  "name": "x",\n  "accounts": { "admin": { "password": "s3cret-pw" } }\n  "baseUrl": "http://x"\n}\n',
     );
@@ -160,14 +152,14 @@ describe('loadTarget', () => {
   });
 
   test('comments, as in the spec example, get their own explanation', () => {
-    const file = ws.write('commented.json', '{\n  "name": "x", // the name\n  "baseUrl": "http://x"\n}');
+    const file = ws().write('commented.json', '{\n  "name": "x", // the name\n  "baseUrl": "http://x"\n}');
     expect(configError(() => loadTarget(file, {})).message).toContain(
       'line 2, column 16: comments are not allowed in JSON',
     );
   });
 
   test('a byte-order mark is not an error', () => {
-    const file = ws.write('bom.json', `\uFEFF${JSON.stringify(minimal)}`);
+    const file = ws().write('bom.json', `\uFEFF${JSON.stringify(minimal)}`);
     expect(loadTarget(file, {}).name).toBe('staging');
   });
 });

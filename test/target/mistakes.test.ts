@@ -1,18 +1,9 @@
 // Every mistake in a target file is a ConfigError naming the file, the field and what is
 // expected — and never a secret.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parseTarget } from '../../src/target/load.ts';
-import { configError, keysWorkspace, minimal, SOURCE, type Workspace } from './helpers.ts';
+import { describe, expect, test } from 'vitest';
+import { configError, loaderFixture, minimal, SOURCE } from './helpers.ts';
 
-let ws: Workspace;
-beforeAll(() => {
-  ws = keysWorkspace();
-});
-afterAll(() => ws.remove());
-
-function parse(json: unknown, env: Record<string, string> = {}) {
-  return parseTarget(json, { source: SOURCE, baseDir: ws.dir, env });
-}
+const { ws, parse } = loaderFixture();
 
 describe('mistakes a user can make', () => {
   test.each([
@@ -128,7 +119,7 @@ describe('mistakes a user can make', () => {
       parse({ ...minimal, jwt: { publicKeys: ['keys/pkcs1.pem', 'keys/missing.pem'] } }),
     );
     expect(error.field).toBe('jwt.publicKeys[1]');
-    expect(error.message).toContain(`${ws.dir}/keys/missing.pem does not exist`);
+    expect(error.message).toContain(`${ws().dir}/keys/missing.pem does not exist`);
   });
 
   test('a private key is refused as a public key', () => {
