@@ -10,7 +10,6 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ACCOUNT_SLOTS } from '../roles.ts';
 import { DEFAULT_CODE_PATTERN, DEFAULT_OPTIONS, DEFAULT_PATHS, DEFAULT_PROTECTED_PATH } from './types.ts';
@@ -21,10 +20,10 @@ export interface SchemaContext {
   baseDir: string;
 }
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Leaves that also accept `{ "env": "VAR" }`; the JSON Schema renderer widens exactly these. */
-const envLeaves = new WeakSet<object>();
+export const envLeaves = new WeakSet<object>();
 
 /** Issue params a custom check may set; the loader turns `hint` into ConfigError's hint. */
 export interface IssueParams {
@@ -372,51 +371,3 @@ export function targetFileSchema(context: ContextOf) {
 
 export type TargetFileSchema = ReturnType<typeof targetFileSchema>;
 export type ParsedTargetFile = z.output<TargetFileSchema>;
-
-const ANNOTATIONS = new Set(['description', 'default', 'title', 'examples', 'deprecated']);
-
-/** The JSON Schema of a target file, for `schemas/target.schema.json` and editors. */
-export function targetJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(
-    targetFileSchema(() => ({ env: {}, baseDir: '.' })),
-    {
-      io: 'input',
-      override: (ctx) => {
-        const def = ctx.zodSchema._zod.def;
-        if (def.type !== 'pipe' || !envLeaves.has((def as z.core.$ZodPipeDef).in)) return;
-        const json = ctx.jsonSchema as Record<string, unknown>;
-        const own: Record<string, unknown> = {};
-        for (const key of Object.keys(json)) {
-          if (ANNOTATIONS.has(key)) continue;
-          own[key] = json[key];
-          delete json[key];
-        }
-        json.anyOf = [own, { $ref: '#/$defs/envRef' }];
-      },
-    },
-  ) as Record<string, unknown>;
-  const { $schema, ...rest } = schema;
-  return {
-    $schema,
-    title: 'facilioo-auth target',
-    description: 'One deployment the facilioo-auth suite runs against (spec, "Targets").',
-    ...rest,
-    $defs: {
-      ...(rest.$defs as Record<string, unknown> | undefined),
-      envRef: {
-        description: 'Read this value from an environment variable.',
-        type: 'object',
-        properties: { env: { type: 'string', pattern: ENV_NAME.source } },
-        required: ['env'],
-        additionalProperties: false,
-      },
-    },
-  };
-}
-
-export const TARGET_SCHEMA_FILE = fileURLToPath(new URL('../../schemas/target.schema.json', import.meta.url));
-
-/** The committed file's content (`npm run schema` then lets Biome format it). */
-export function renderTargetSchema(): string {
-  return `${JSON.stringify(targetJsonSchema(), null, 2)}\n`;
-}

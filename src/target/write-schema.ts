@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { renderTargetSchema, TARGET_SCHEMA_FILE } from './schema.ts';
+import { renderTargetSchema, TARGET_SCHEMA_FILE } from './json-schema.ts';
 
 writeFileSync(TARGET_SCHEMA_FILE, renderTargetSchema());
 // `npm run lint` checks JSON formatting too; let the formatter own the layout.

@@ -1,7 +1,7 @@
 // The JSON Schema editors use is generated from the loader's zod schema, so the two cannot drift.
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { renderTargetSchema, TARGET_SCHEMA_FILE } from '../../src/target/schema.ts';
+import { renderTargetSchema, TARGET_SCHEMA_FILE } from '../../src/target/json-schema.ts';
 
 test('the committed schemas/target.schema.json is what `npm run schema` generates', () => {
   const committed = JSON.parse(readFileSync(TARGET_SCHEMA_FILE, 'utf8'));
