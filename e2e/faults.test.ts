@@ -5,10 +5,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runGate } from '../src/gate/run.ts';
 import type { CheckResult } from '../src/report/types.ts';
 import { FAULTS, startFaultServer } from './fault-server.ts';
-import { captureProgress, privatePacts } from './support.ts';
+import { gateRun, privatePacts } from './support.ts';
 
 let pactDir: string;
 const scratch: string[] = [];
@@ -55,15 +54,7 @@ describe.concurrent.each(FAULTS)('a target whose every answer is "%s"', (fault) 
         options: { requestTimeoutSeconds: 0.5, maxWaitSeconds: 2 },
       }),
     );
-    const { progress, output } = captureProgress();
-    const result = await runGate({
-      target: targetFile,
-      env: {},
-      strictSecurity: false,
-      reportDir: join(dir, 'reports'),
-      pactDir,
-      progress,
-    });
+    const { result, output } = await gateRun(targetFile, join(dir, 'reports'), pactDir);
 
     expect(result.exitCode, output()).toBe(1);
     expect(result.report.verdict).toBe('fail');

@@ -4,11 +4,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { runGate } from '../src/gate/run.ts';
 import { type RunningReferenceApi, startReferenceApi } from '../src/reference-api/index.ts';
 import { type MailpitStub, startMailpitStub } from '../test/mailbox/mailpit-stub.ts';
 import { sharedKeys } from '../test/scenarios/reference-target.ts';
-import { captureProgress, privatePacts } from './support.ts';
+import { gateRun, privatePacts } from './support.ts';
 
 let api: RunningReferenceApi;
 let mailbox: MailpitStub;
@@ -37,15 +36,7 @@ test('a mailbox that never delivers: named failures in verification and scenario
   doc.options = { ...(doc.options as object), maxWaitSeconds: 0.5, requestTimeoutSeconds: 2 };
   const targetFile = join(dir, 'target.json');
   await writeFile(targetFile, JSON.stringify(doc));
-  const { progress, output } = captureProgress();
-  const result = await runGate({
-    target: targetFile,
-    env: {},
-    strictSecurity: false,
-    reportDir: join(dir, 'reports'),
-    pactDir,
-    progress,
-  });
+  const { result, output } = await gateRun(targetFile, join(dir, 'reports'), pactDir);
 
   expect(result.exitCode, output()).toBe(1);
   expect(mailbox.searches).toBeGreaterThan(0);

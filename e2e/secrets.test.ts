@@ -4,12 +4,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runGate } from '../src/gate/run.ts';
 import { type RunningReferenceApi, startReferenceApi } from '../src/reference-api/index.ts';
 import { scanForSecrets } from '../src/report/index.ts';
 import { sharedKeys } from '../test/scenarios/reference-target.ts';
 import { type RecordingProxy, startRecordingProxy } from './recording-proxy.ts';
-import { captureProgress, privatePacts } from './support.ts';
+import { gateRun, privatePacts } from './support.ts';
 
 // Both make checks fail, so failure reasons (which quote answers and requests) are written.
 const DEFECTS = ['refresh-token-reusable', 'no-www-authenticate'] as const;
@@ -61,15 +60,7 @@ describe('a gate run against a target with defects, every request recorded', () 
     );
 
     const reportDir = join(dir, 'reports');
-    const { progress, output } = captureProgress();
-    const result = await runGate({
-      target: targetFile,
-      env: {},
-      strictSecurity: false,
-      reportDir,
-      pactDir,
-      progress,
-    });
+    const { result, output } = await gateRun(targetFile, reportDir, pactDir);
     // A CI log holds the progress output, so it is scanned like any report.
     await mkdir(reportDir, { recursive: true });
     await writeFile(join(reportDir, 'gate-progress.log'), output());

@@ -1,12 +1,14 @@
 /**
  * What the end-to-end gate tests share: a private copy of the pacts (the contracts project
- * rewrites reports/pacts whenever it runs) and a sink that keeps the gate's progress output.
+ * rewrites reports/pacts whenever it runs), a sink that keeps the gate's progress output, and
+ * one gate run against a target file with both.
  */
 import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createProgress, type Progress } from '../src/gate/progress.ts';
+import { runGate } from '../src/gate/run.ts';
 import { PACT_DIR } from '../src/pact/pact-files.ts';
 import { ensurePacts } from '../src/verify/write-pacts.ts';
 
@@ -27,4 +29,11 @@ export function captureProgress(): { progress: Progress; output: () => string } 
     },
   });
   return { progress: createProgress(sink, false), output: () => chunks.join('') };
+}
+
+/** The whole gate against `target`, not strict, its reports under `reportDir`, its progress kept. */
+export async function gateRun(target: string, reportDir: string, pactDir: string) {
+  const { progress, output } = captureProgress();
+  const result = await runGate({ target, env: {}, strictSecurity: false, reportDir, pactDir, progress });
+  return { result, output };
 }
