@@ -1,19 +1,13 @@
-// The root page after several runs, as a person opens it in a real browser: the history table
-// lists the earlier runs with links to their own pages and a trend chart draws the counts; a
-// probe run's page labels its chart with target and time and draws the limiter's window from
-// where it opened, before the probe's first request.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { probeReport, writeRun } from '../../src/report/runs.ts';
 import type { GateReport } from '../../src/report/types.ts';
+import { CHROMIUM, haveChromium, launchChromium } from './browser.ts';
 import { sampleGate, sampleProbe } from './sample.ts';
 import { tempDirs } from './temp.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const tempDir = tempDirs('reports-history-');
 
 interface ChartView {
@@ -27,16 +21,7 @@ describe.skipIf(!haveChromium)(`the history and a probe run in headless Chromium
   let dir: string;
   let probeDir: string;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
     dir = await tempDir();
     const target = { name: 'staging', baseUrl: 'https://staging.example.test' };
     const probe = await writeRun(

@@ -1,22 +1,15 @@
-// index.html works as a newcomer opens it: in a real browser, from a file, with the network cut
-// off. The verdict shows, the filter filters, the pacts are listed and both charts draw.
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeReports } from '../../src/report/write.ts';
+import { CHROMIUM, haveChromium, launchChromium } from './browser.ts';
 import { CHECK_COUNT, sampleGate, sampleK6Summary, samplePact, sampleProbe } from './sample.ts';
 import { tempDirs } from './temp.ts';
 
-// Debian's chromium here; GitHub's runners ship Google Chrome instead (ci.yml sets CHROMIUM_PATH).
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = fileURLToPath(new URL('../../reports/index.png', import.meta.url));
 const tempDir = tempDirs('reports-page-');
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium)
-  console.warn(`page.test.ts skipped: ${CHROMIUM} is missing (Debian: apt-get install chromium)`);
 
 /** The page-side globals the evaluate callbacks use; tsconfig has no DOM lib, by design. */
 interface InPage {
@@ -42,19 +35,7 @@ describe.skipIf(!haveChromium)(`index.html in headless Chromium (${CHROMIUM})`, 
   let browser: Browser;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
