@@ -1,11 +1,11 @@
 // The example target files users copy stay valid target files.
 import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
 import { expect, test } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
 import { startReferenceApi } from '../../src/reference-api/index.ts';
 import { ACCOUNT_SLOTS } from '../../src/roles.ts';
 import { loadTarget } from '../../src/target/load.ts';
+import { adminLogin } from './helpers.ts';
 
 const example = (name: string) => fileURLToPath(new URL(`../../examples/targets/${name}`, import.meta.url));
 
@@ -67,18 +67,7 @@ test('local-reference.json names the accounts a reference API seeds by default',
     for (const slot of ACCOUNT_SLOTS) expect(target.accounts[slot]?.email, slot).toBe(seeded[slot].email);
     expect(target.jwt.issuer).toBe(running.issuer);
     expect(target.jwt.audience).toBe(running.audience);
-    const admin = target.accounts.admin!;
-    const response = await request(`${target.baseUrl}${target.paths.login}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: admin.email,
-        password: admin.password,
-        skipMultiFactorAuthentication: true,
-      }),
-    });
-    await response.body.dump();
-    expect(response.statusCode).toBe(200);
+    expect((await adminLogin(target)).status).toBe(200);
   } finally {
     await running.close();
   }

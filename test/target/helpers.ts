@@ -3,9 +3,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'undici';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
 import { parseTarget } from '../../src/target/load.ts';
+import type { Target } from '../../src/target/types.ts';
 
 export interface Workspace {
   dir: string;
@@ -89,4 +91,20 @@ export function loaderFixture(): {
     ws: current,
     parse: (json, env = {}) => parseTarget(json, { source: SOURCE, baseDir: current().dir, env }),
   };
+}
+
+/** A login as the target's admin with the password the target holds: the status, and the access token if any. */
+export async function adminLogin(target: Target): Promise<{ status: number; accessToken: unknown }> {
+  const admin = target.accounts.admin!;
+  const response = await request(`${target.baseUrl}${target.paths.login}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: admin.email,
+      password: admin.password,
+      skipMultiFactorAuthentication: true,
+    }),
+  });
+  const body = (await response.body.json().catch(() => ({}))) as { accessToken?: unknown };
+  return { status: response.statusCode, accessToken: body.accessToken };
 }

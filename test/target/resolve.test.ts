@@ -7,7 +7,7 @@ import { ConfigError } from '../../src/errors.ts';
 import type { ReferenceApiOptions } from '../../src/reference-api/index.ts';
 import { ACCOUNT_SLOTS } from '../../src/roles.ts';
 import { type ResolvedTarget, resolveTarget } from '../../src/target/resolve.ts';
-import { type Workspace, workspace } from './helpers.ts';
+import { adminLogin, type Workspace, workspace } from './helpers.ts';
 
 let ws: Workspace;
 beforeAll(() => {
@@ -78,19 +78,9 @@ describe('the embedded reference API', () => {
 
   test('its accounts log in with the passwords the target holds', async () => {
     const { target } = resolved;
-    const admin = target.accounts.admin!;
-    const response = await request(`${target.baseUrl}${target.paths.login}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: admin.email,
-        password: admin.password,
-        skipMultiFactorAuthentication: true,
-      }),
-    });
-    const body = (await response.body.json()) as { accessToken?: unknown };
-    expect(response.statusCode).toBe(200);
-    expect(typeof body.accessToken).toBe('string');
+    const login = await adminLogin(target);
+    expect(login.status).toBe(200);
+    expect(typeof login.accessToken).toBe('string');
   });
 });
 
