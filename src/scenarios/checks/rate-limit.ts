@@ -57,6 +57,12 @@ async function burst(ctx: CheckContext): Promise<BurstOutcome> {
   return { limited: outcome.refusal, sent: outcome.sent, how };
 }
 
+/** The burst's refusal, for a check that inspects it; without one the check is skipped, saying `why`. */
+async function refusalOrSkip(ctx: CheckContext, why: string): Promise<NonNullable<BurstOutcome['limited']>> {
+  const { limited, sent } = await burst(ctx);
+  return limited ?? ctx.skip(`${sent} recover-password requests met no rate limit, so ${why}`);
+}
+
 /**
  * Gives the spent budget back: moves the clock with control, else waits when that is short
  * enough — as Retry-After says, else one declared window. Queued requests of the burst take
@@ -120,11 +126,7 @@ export const rateLimitChecks = [
     needs: ['account:recovery'],
     disturbs: ['rateLimit', 'clock'],
     async run(ctx) {
-      const { limited, sent } = await burst(ctx);
-      if (!limited)
-        return ctx.skip(
-          `${sent} recover-password requests met no rate limit, so there is nothing to wait out`,
-        );
+      const limited = await refusalOrSkip(ctx, 'there is nothing to wait out');
       const seconds = retryAfterSeconds(limited);
       if (seconds === undefined)
         return ctx.skip(`the ${limited.status} answer says no Retry-After in seconds to wait for`);
@@ -165,11 +167,7 @@ export const rateLimitChecks = [
     needs: ['account:recovery'],
     disturbs: ['rateLimit', 'clock'],
     async run(ctx) {
-      const { limited, sent } = await burst(ctx);
-      if (!limited)
-        return ctx.skip(
-          `${sent} recover-password requests met no rate limit, so there is no refusal to inspect`,
-        );
+      const limited = await refusalOrSkip(ctx, 'there is no refusal to inspect');
       const header = limited.headers['retry-after'];
       const value = Array.isArray(header) ? header[0] : header;
       ensure(
