@@ -1,6 +1,7 @@
 /**
- * A loopback proxy in front of a target that rewrites chosen JSON responses, to build servers
- * that break one rule the reference API has no defect for (e.g. "the new refresh token works").
+ * A loopback proxy in front of a target that rewrites chosen JSON responses or holds chosen
+ * requests, to build servers that break one rule the reference API has no defect for (e.g. "the
+ * new refresh token works"), or a machine that is busy for a while.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,11 +14,23 @@ export interface TamperingProxy {
   close(): Promise<void>;
 }
 
-export async function startTamperingProxy(upstream: string, rewrite: Rewrite): Promise<TamperingProxy> {
+/** Milliseconds to hold a request before it is passed on (0: none), from its path and body. */
+export type Hold = (path: string, body: string) => number;
+
+export async function startTamperingProxy(
+  upstream: string,
+  rewrite: Rewrite,
+  hold: Hold = () => 0,
+): Promise<TamperingProxy> {
   const server: Server = createServer(async (incoming, outgoing) => {
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of incoming) chunks.push(chunk as Buffer);
+      const held = hold(
+        new URL(incoming.url ?? '/', upstream).pathname,
+        Buffer.concat(chunks).toString('utf8'),
+      );
+      if (held > 0) await new Promise((resolve) => setTimeout(resolve, held));
       const headers = { ...incoming.headers };
       delete headers.host;
       delete headers.connection;
